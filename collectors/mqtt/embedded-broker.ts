@@ -1,0 +1,100 @@
+/**
+ * The embedded MQTT broker (aedes) with the head-end inside it.
+ *
+ * Devices authenticate as themselves: username = meter serial, password = the meter's secret from the device
+ * registry, and the client id must be the serial too (so no device can take over another's session). A meter may
+ * publish only on its own `readings` and `events` topics and subscribe only to its own `commands`.
+ *
+ * Ingest happens in `authorizePublish`, which aedes calls before it writes the PUBACK: the callback is held until
+ * the message's batch has committed. So a device's QoS 1 message is acknowledged only once it is in PostgreSQL, and
+ * while the database is slow aedes stops reading from the device's socket — back-pressure all the way to the meter.
+ */
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import net from 'node:net';
+import { contextLogger } from '../../platform/logger.ts';
+import { choosePort } from '../../platform/net.ts';
+import type { DeviceRegistry } from '../../headend/device-registry.ts';
+import type { IngestPipeline } from '../../headend/pipeline.ts';
+import { parseMqttMessage, type PayloadLimits } from './payload.ts';
+import { parseTopic, topicFor } from './topics.ts';
+
+const log = contextLogger('mqtt-broker');
+
+export interface EmbeddedBroker {
+  port: number;
+  connectedClients(): number;
+  aclDenied(): number;
+  close(): Promise<void>;
+}
+
+export async function startEmbeddedBroker(opts: {
+  registry: DeviceRegistry;
+  pipeline: IngestPipeline;
+  limits: PayloadLimits;
+  port: number;
+  host: string;
+}): Promise<EmbeddedBroker> {
+  const { registry, pipeline, limits } = opts;
+  let denied = 0;
+  const broker = await Aedes.createBroker({
+    maxClientsIdLength: 64,
+    authenticate: (client: Client, username: string | undefined, password: Buffer | undefined, done: (err: AuthenticateError | null, ok: boolean) => void) => {
+      const fail = () => {
+        const err = new Error('bad username or password') as AuthenticateError;
+        err.returnCode = 4;
+        done(err, false);
+      };
+      if (!username || !password || client.id !== username || password.length > 256) return fail();
+      registry.verifyCredential(username, password.toString('utf8')).then(
+        (ok) => (ok ? done(null, true) : fail()),
+        (err) => {
+          log.warn({ err: err.message }, 'credential check failed');
+          const e = new Error('server unavailable') as AuthenticateError;
+          e.returnCode = 3;
+          done(e, false);
+        },
+      );
+    },
+    authorizePublish: (client, packet, done) => {
+      if (!client) return done(null); // the broker's own publishes (commands from the head-end)
+      const t = parseTopic(packet.topic);
+      if (!t || t.serial !== client.id || t.kind === 'commands') {
+        denied++;
+        pipeline.metrics.reject('acl_denied');
+        log.warn({ clientId: client.id, topic: packet.topic.slice(0, 200) }, 'publish refused: not the client\'s own topic');
+        return done(new Error(`client ${client.id} may not publish on ${packet.topic.slice(0, 200)}`));
+      }
+      const message = parseMqttMessage(packet.topic, packet.payload as Buffer, limits);
+      pipeline.submit(message).then(
+        () => done(null),
+        (err) => done(err), // no PUBACK: the device sends again after reconnecting
+      );
+    },
+    authorizeSubscribe: (client, sub, done) => {
+      if (sub.topic === topicFor(client.id, 'commands')) return done(null, sub);
+      denied++;
+      log.warn({ clientId: client.id, topic: sub.topic.slice(0, 200) }, 'subscription refused');
+      done(null, null);
+    },
+  });
+  broker.on('clientError', (client, err) => log.debug({ clientId: client?.id, err: err.message }, 'client error'));
+  const port = await choosePort(opts.port, (chosen) =>
+    log.warn({ preferred: opts.port, port: chosen }, `port ${opts.port} is busy; the embedded MQTT broker takes ${chosen} (set ABONE_MQTT_PORT to choose)`),
+    opts.host,
+  );
+  const server = net.createServer(broker.handle as (s: net.Socket) => void);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, opts.host, resolve);
+  });
+  log.info({ port, host: opts.host }, 'embedded MQTT broker listening');
+  return {
+    port,
+    connectedClients: () => broker.connectedClients,
+    aclDenied: () => denied,
+    close: async () => {
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

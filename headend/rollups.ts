@@ -1,0 +1,93 @@
+/**
+ * Incremental rollups: hourly from raw readings, daily from hourly, monthly from daily, per meter and channel.
+ *
+ * The writer marks each (meter, hour) it touched in `rollup_pending`, in the same transaction as the readings. This
+ * worker claims marks, recomputes exactly those hours from raw data (so late and out-of-order readings land in the
+ * right bucket, and recomputing twice gives the same answer), then the days and months that contain them. Days and
+ * months are Europe/Istanbul. One worker runs at a time per database (an advisory lock), which keeps a day from
+ * being computed from two different views of its hours.
+ */
+import type pg from 'pg';
+import { withTransaction } from '../platform/db/pool.ts';
+import { contextLogger } from '../platform/logger.ts';
+
+const log = contextLogger('rollups');
+const LOCK_KEY = 0x524f4c4c; // 'ROLL'
+const ZONE = 'Europe/Istanbul';
+
+const AGG_FROM_ROLLUP = `sum(n), sum(sum), min(min), max(max),
+  min(first_ts), (array_agg(first_value ORDER BY first_ts))[1],
+  max(last_ts), (array_agg(last_value ORDER BY last_ts DESC))[1]`;
+const UPSERT = `ON CONFLICT (meter_id, channel_id, bucket) DO UPDATE SET n = EXCLUDED.n, sum = EXCLUDED.sum, min = EXCLUDED.min,
+  max = EXCLUDED.max, first_ts = EXCLUDED.first_ts, first_value = EXCLUDED.first_value, last_ts = EXCLUDED.last_ts, last_value = EXCLUDED.last_value`;
+const COLS = '(meter_id, channel_id, bucket, n, sum, min, max, first_ts, first_value, last_ts, last_value)';
+
+export interface RollupResult {
+  hours: number;
+  days: number;
+  months: number;
+}
+
+/** Brings rollups up to date for up to `limit` pending marks. Returns what it recomputed (zeros: nothing to do). */
+export async function runRollups(pool: pg.Pool, limit = 50_000): Promise<RollupResult> {
+  return withTransaction(pool, async (c) => {
+    const { rows: lock } = await c.query('SELECT pg_try_advisory_xact_lock($1) AS ok', [LOCK_KEY]);
+    if (!lock[0].ok) return { hours: 0, days: 0, months: 0 };
+    await c.query(`CREATE TEMP TABLE IF NOT EXISTS rollup_touched (meter_id integer, hour timestamptz) ON COMMIT DELETE ROWS`);
+    const claimed = await c.query(
+      `WITH claimed AS (
+         DELETE FROM rollup_pending WHERE ctid IN (SELECT ctid FROM rollup_pending LIMIT $1) RETURNING meter_id, hour)
+       INSERT INTO rollup_touched SELECT DISTINCT meter_id, hour FROM claimed`,
+      [limit],
+    );
+    if (!claimed.rowCount) return { hours: 0, days: 0, months: 0 };
+    await c.query(
+      `INSERT INTO rollup_hourly ${COLS}
+       SELECT r.meter_id, r.channel_id, t.hour, count(*), sum(r.value), min(r.value), max(r.value),
+              min(r.ts), (array_agg(r.value ORDER BY r.ts))[1], max(r.ts), (array_agg(r.value ORDER BY r.ts DESC))[1]
+       FROM rollup_touched t JOIN reading r ON r.meter_id = t.meter_id AND r.ts >= t.hour AND r.ts < t.hour + interval '1 hour'
+       GROUP BY r.meter_id, r.channel_id, t.hour ${UPSERT}`,
+    );
+    const days = await rollUp(c, 'rollup_hourly', 'rollup_daily', 'day', `SELECT DISTINCT meter_id, date_trunc('day', hour, '${ZONE}') AS bucket FROM rollup_touched`);
+    const months = await rollUp(c, 'rollup_daily', 'rollup_monthly', 'month', `SELECT DISTINCT meter_id, date_trunc('month', hour, '${ZONE}') AS bucket FROM rollup_touched`);
+    return { hours: claimed.rowCount, days, months };
+  });
+}
+
+async function rollUp(c: pg.PoolClient, from: string, to: string, unit: 'day' | 'month', touched: string): Promise<number> {
+  const { rowCount } = await c.query(
+    `INSERT INTO ${to} ${COLS}
+     SELECT s.meter_id, s.channel_id, t.bucket, ${AGG_FROM_ROLLUP}
+     FROM (${touched}) t JOIN ${from} s ON s.meter_id = t.meter_id AND s.bucket >= t.bucket AND s.bucket < (t.bucket AT TIME ZONE '${ZONE}' + interval '1 ${unit}') AT TIME ZONE '${ZONE}'
+     GROUP BY s.meter_id, s.channel_id, t.bucket ${UPSERT}`,
+  );
+  return rowCount ?? 0;
+}
+
+/** Runs `runRollups` every `intervalMs` until stopped; drains everything pending on each tick. */
+export function startRollupWorker(pool: pg.Pool, intervalMs: number): { stop(): Promise<void>; runNow(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const tick = async () => {
+    try {
+      for (;;) {
+        const r = await runRollups(pool);
+        if (r.hours === 0 || stopped) break;
+        log.debug(r, 'rollups updated');
+      }
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'rollup run failed; will retry');
+    }
+  };
+  const timer = setInterval(() => {
+    running = running.then(tick);
+  }, intervalMs);
+  return {
+    runNow: () => (running = running.then(tick)),
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

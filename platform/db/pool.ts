@@ -1,0 +1,38 @@
+/**
+ * The database pool. One `pg.Pool` per process; contexts take it from here and never open their own connections
+ * (except the COPY writer, which holds a few dedicated ones). `withTransaction` is the only way to run work that
+ * must commit whole.
+ */
+import pg from 'pg';
+import { contextLogger } from '../logger.ts';
+
+const log = contextLogger('db');
+
+// timestamptz as JS Date (default); bigint counts (int8) as number: counts in this system stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+// numeric stays a string so money is never parsed into a float.
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+
+export function createPool(connectionString: string, max = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000, application_name: 'abone' } as pg.PoolConfig);
+  // An idle client losing its connection (database restart) must not crash the process; the pool replaces it.
+  pool.on('error', (err) => log.warn({ err: err.message }, 'idle database connection lost'));
+  return pool;
+}
+
+export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The error catalogue: every error the system raises on purpose has a stable code, an HTTP status, a kind and a
+ * message template. Kinds follow who must act:
+ * - `user`: the caller's fault (bad input, unknown id). 4xx, never paged, nothing changed.
+ * - `operational`: transient trouble outside our code (database down, broker gone). Retried, alerted when lasting.
+ * - `unexpected`: a bug. Logged loudly with its stack.
+ * docs/errors.md lists the catalogue; a test keeps the two in step.
+ */
+export type ErrorKind = 'user' | 'operational' | 'unexpected';
+
+interface CatalogueEntry {
+  status: number;
+  kind: ErrorKind;
+  message: string;
+}
+
+export const catalogue = {
+  ABONE_ERR_CONFIG_INVALID: { status: 500, kind: 'user', message: 'Invalid configuration:\n  {problems}' },
+  ABONE_ERR_PLATFORM_PORT_IN_USE: { status: 500, kind: 'operational', message: 'Port {port} for {what} is in use; set {env} to a free port' },
+  ABONE_ERR_PLATFORM_DB_UNAVAILABLE: { status: 503, kind: 'operational', message: 'Database unavailable: {reason}' },
+  ABONE_ERR_PLATFORM_MIGRATION_FAILED: { status: 500, kind: 'unexpected', message: 'Migration {name} failed: {reason}' },
+  ABONE_ERR_PLATFORM_MIGRATION_CHANGED: { status: 500, kind: 'unexpected', message: 'Migration {name} was edited after it was applied (checksum differs); add a new migration instead' },
+  ABONE_ERR_HTTP_VALIDATION: { status: 400, kind: 'user', message: 'Invalid request: {detail}' },
+  ABONE_ERR_HTTP_NOT_FOUND: { status: 404, kind: 'user', message: 'No route {method} {url}' },
+  ABONE_ERR_HTTP_INTERNAL: { status: 500, kind: 'unexpected', message: 'Internal error' },
+  ABONE_ERR_HEADEND_METER_NOT_FOUND: { status: 404, kind: 'user', message: 'Meter {serial} not found' },
+  ABONE_ERR_HEADEND_MODEL_NOT_FOUND: { status: 404, kind: 'user', message: 'Meter model {code} not found' },
+  ABONE_ERR_HEADEND_METER_EXISTS: { status: 409, kind: 'user', message: 'Meter {serial} already exists' },
+  ABONE_ERR_HEADEND_CHANNEL_UNKNOWN: { status: 400, kind: 'user', message: 'Unknown channel {channel}' },
+  ABONE_ERR_HEADEND_RANGE_INVALID: { status: 400, kind: 'user', message: 'Invalid time range: {detail}' },
+  ABONE_ERR_HEADEND_INGEST_STOPPED: { status: 503, kind: 'operational', message: 'The ingest pipeline is stopping' },
+  ABONE_ERR_MQTT_AUTH_FAILED: { status: 401, kind: 'user', message: 'MQTT authentication failed for {username}' },
+  ABONE_ERR_MQTT_TOPIC_FORBIDDEN: { status: 403, kind: 'user', message: 'Client {clientId} may not publish on {topic}' },
+  ABONE_ERR_MODBUS_MAP_INVALID: { status: 400, kind: 'user', message: 'Invalid Modbus register map: {detail}' },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof catalogue;
+
+export class AboneError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly kind: ErrorKind;
+  readonly params: Record<string, unknown>;
+
+  constructor(code: ErrorCode, params: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    const entry: CatalogueEntry = catalogue[code];
+    super(entry.message.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? `{${k}}`)), options);
+    this.name = 'AboneError';
+    this.code = code;
+    this.status = entry.status;
+    this.kind = entry.kind;
+    this.params = params;
+  }
+
+  toJSON() {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** PostgreSQL and socket failures that go away by themselves: connection lost, server starting or shutting down. */
+export function isTransient(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  if (!e) return false;
+  if (e.code && /^(08|57P0|53)/.test(e.code)) return true; // connection exception, admin shutdown, insufficient resources
+  if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND'].includes(e.code)) return true;
+  return /Connection terminated|connection (is )?closed|terminating connection|the database system is (starting|shutting)/i.test(e.message ?? '');
+}

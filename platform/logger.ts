@@ -1,0 +1,32 @@
+/**
+ * pino logging: one root logger, one child per context (`logger.child({ context: 'headend' })`), and a correlation
+ * id on every line that belongs to one request or message (`withCorrelation`). Personal data never reaches a line
+ * in full: the redact paths below mask the fields that carry it, whatever object they sit in.
+ */
+import pino from 'pino';
+import { randomUUID } from 'node:crypto';
+
+const level = process.env.ABONE_LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info');
+
+export const rootLogger = pino({
+  level,
+  base: { app: 'abone' },
+  redact: {
+    paths: ['password', 'secret', '*.password', '*.secret', 'tckn', '*.tckn', 'iban', '*.iban', 'phone', '*.phone', 'req.headers.authorization', 'req.headers.cookie'],
+    censor: '[masked]',
+  },
+});
+
+export type Logger = pino.Logger;
+
+export function contextLogger(context: string): Logger {
+  return rootLogger.child({ context });
+}
+
+export function newCorrelationId(): string {
+  return randomUUID();
+}
+
+export function withCorrelation(log: Logger, correlationId: string = newCorrelationId()): Logger {
+  return log.child({ correlationId });
+}

@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { defineSettings, setting, int, port } from '../platform/config.ts';
+
+export const serverSettings = defineSettings('server', {
+  httpPort: setting('ABONE_HTTP_PORT', port(), 8080, 'HTTP port of the API, /health, /metrics and /docs; another free one is taken (and logged) when it is busy'),
+  httpHost: setting('ABONE_HTTP_HOST', z.string().min(1), '0.0.0.0', 'address the HTTP server listens on'),
+  mode: setting('ABONE_MODE', z.enum(['all', 'api', 'headend']), 'all', 'which parts this process runs: all in one, only the API, or only ingest'),
+  demoMeters: setting('ABONE_DEMO_METERS', int(0, 100_000), 50, 'simulated meters started with the system (0: none); they publish over MQTT like real ones'),
+  demoIntervalMs: setting('ABONE_DEMO_INTERVAL_MS', int(100, 3_600_000), 2000, 'time between two messages of one demo meter'),
+});

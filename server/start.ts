@@ -1,0 +1,84 @@
+/**
+ * The composition root: one function that starts the whole system in the right order and stops it in reverse.
+ * `ABONE_MODE` picks the parts: `all` (the default for a first run), `api` (HTTP only), `headend` (ingest only).
+ */
+import { loadSettings, type SettingsOf } from '../platform/config.ts';
+import { contextLogger } from '../platform/logger.ts';
+import { choosePort } from '../platform/net.ts';
+import { startHeadend, type Headend } from '../headend/index.ts';
+import { mqttSettings } from '../collectors/mqtt/settings.ts';
+import { startEmbeddedBroker, startBrokerConsumer, type EmbeddedBroker, type BrokerConsumer } from '../collectors/mqtt/index.ts';
+import { startFleet } from '../simulators/index.ts';
+import { openDatabase, type Database } from './database.ts';
+import { createApp, type App } from './http/app.ts';
+import { healthRoutes, type BrokerStatus } from './http/routes/health.ts';
+import { meterRoutes } from './http/routes/meters.ts';
+import { serverSettings } from './settings.ts';
+import { provisionDemoFleet } from './demo-fleet.ts';
+import { DeviceRegistry } from '../headend/index.ts';
+
+const log = contextLogger('server');
+
+export interface System {
+  db: Database;
+  headend?: Headend;
+  app: App;
+  httpPort: number;
+  mqttPort?: number;
+  fleet?: Awaited<ReturnType<typeof startFleet>>;
+  stop(): Promise<void>;
+}
+
+export async function startSystem(overrides: Partial<SettingsOf<typeof serverSettings>> = {}): Promise<System> {
+  const settings = loadSettings(serverSettings, process.env, overrides);
+  const mqtt = loadSettings(mqttSettings);
+  const db = await openDatabase({ startEmbedded: true, runMigrations: true });
+  const stops: Array<() => Promise<void>> = [() => db.close()];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err) => log.warn({ err: err.message }, 'error while stopping'));
+  };
+  try {
+    let headend: Headend | undefined;
+    let broker: EmbeddedBroker | undefined;
+    let consumer: BrokerConsumer | undefined;
+    if (settings.mode !== 'api') {
+      headend = await startHeadend(db.pool, db.url);
+      stops.push(headend.stop);
+      const limits = { maxBytes: mqtt.maxPayloadBytes, maxItems: mqtt.maxItems };
+      if (mqtt.url) {
+        consumer = await startBrokerConsumer({ url: mqtt.url, clientId: mqtt.clientId, username: mqtt.username, password: mqtt.password, sharedGroup: mqtt.sharedGroup, pipeline: headend.pipeline, limits });
+        stops.push(consumer.close);
+      } else {
+        broker = await startEmbeddedBroker({ registry: headend.registry, pipeline: headend.pipeline, limits, port: mqtt.port, host: mqtt.host });
+        stops.push(broker.close);
+      }
+    }
+    const brokerStatus = (): BrokerStatus =>
+      broker ? { mode: 'embedded', connected: true, port: broker.port, clients: broker.connectedClients() } : consumer ? { mode: 'external', connected: consumer.connected() } : { mode: 'none', connected: false };
+
+    const app = await createApp();
+    healthRoutes(app, { pool: db.pool, pipeline: headend?.pipeline, broker: brokerStatus });
+    meterRoutes(app, { pool: db.pool, registry: headend?.registry ?? new DeviceRegistry(db.pool) });
+    const httpPort = await choosePort(
+      settings.httpPort,
+      (chosen) => log.warn({ preferred: settings.httpPort, port: chosen }, `port ${settings.httpPort} is busy; HTTP takes ${chosen} (set ABONE_HTTP_PORT to choose)`),
+      settings.httpHost,
+    );
+    await app.listen({ port: httpPort, host: settings.httpHost });
+    stops.push(() => app.close());
+
+    let fleet: System['fleet'];
+    if (settings.mode === 'all' && settings.demoMeters > 0 && headend) {
+      const meters = await provisionDemoFleet(headend.registry, settings.demoMeters);
+      const url = mqtt.url ?? `mqtt://127.0.0.1:${broker!.port}`;
+      fleet = await startFleet({ url, meters, intervalMs: settings.demoIntervalMs });
+      stops.push(() => fleet!.stop());
+      log.info({ meters: meters.length, url }, 'demo fleet publishing');
+    }
+    log.info({ http: `http://127.0.0.1:${httpPort}`, docs: `http://127.0.0.1:${httpPort}/docs`, mqttPort: broker?.port, database: db.embedded ? 'embedded' : 'DATABASE_URL' }, 'Abone is running');
+    return { db, headend, app, httpPort, mqttPort: broker?.port, fleet, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
