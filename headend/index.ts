@@ -19,6 +19,8 @@ export { CHANNELS, CHANNEL_BY_CODE, CHANNEL_BY_ID, EVENT_CODES, type Channel } f
 export type { Envelope, Quality, RejectReason } from './envelope.ts';
 export { REJECT_REASONS } from './envelope.ts';
 export { headendSettings } from './settings.ts';
+export { querySeries, RESOLUTIONS, type Resolution, type SeriesPoint } from './series.ts';
+export { unitFactor, EVENT_CODE_SET, type ChannelKind } from './channels.ts';
 
 const log = contextLogger('headend');
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createTestDatabase, type TestDatabase } from '../test/support/db.ts';
-import { parseMqttMessage } from '../collectors/mqtt/payload.ts';
+import { parseMqttMessage } from '../collectors/mqtt/index.ts';
 import { startHeadend, type Headend } from './index.ts';
 
 const limits = { maxBytes: 262_144, maxItems: 10_000 };

@@ -64,3 +64,12 @@ export function loadSettings<S extends SettingsSpec>(
   }
   return out as SettingsOf<S>;
 }
+
+/** Every registered setting as the Markdown table of docs/configuration.md. */
+export function settingsMarkdown(): string {
+  const lines = ['| variable | default | context | meaning |', '|---|---|---|---|'];
+  for (const { context, spec } of allSettings) {
+    for (const s of Object.values(spec)) lines.push(`| \`${s.env}\` | ${s.default === undefined ? '(unset)' : `\`${String(s.default)}\``} | ${context} | ${s.doc} |`);
+  }
+  return lines.join('\n');
+}

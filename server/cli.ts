@@ -7,17 +7,16 @@
  *   config                         every setting with its variable, default and meaning
  */
 import { parseArgs } from 'node:util';
-import { allSettings } from '../platform/config.ts';
+import { loadSettings, settingsMarkdown } from '../platform/config.ts';
 import { AboneError } from '../platform/errors.ts';
 import { contextLogger } from '../platform/logger.ts';
 import { DeviceRegistry } from '../headend/index.ts';
-import { mqttSettings } from '../collectors/mqtt/settings.ts';
+import { mqttSettings } from '../collectors/mqtt/index.ts';
 import { serverSettings } from './settings.ts';
 import { openDatabase } from './database.ts';
 import { startSystem } from './start.ts';
 import { provisionDemoFleet } from './demo-fleet.ts';
 import { startFleet } from '../simulators/index.ts';
-import '../headend/settings.ts';
 import '../platform/db/settings.ts';
 
 const log = contextLogger('cli');
@@ -41,10 +40,7 @@ async function main(argv: string[]): Promise<void> {
     case 'meter':
       return meter(rest);
     case 'config':
-      for (const { context, spec } of allSettings) {
-        console.log(`[${context}]`);
-        for (const s of Object.values(spec)) console.log(`  ${s.env.padEnd(32)} default ${JSON.stringify(s.default) ?? '(unset)'}  ${s.doc}`);
-      }
+      console.log(settingsMarkdown());
       return;
     default:
       console.error('usage: abone start | migrate | simulate --meters N [--interval ms] [--url mqtt://..] | meter credential <serial> | config');
@@ -59,7 +55,7 @@ async function simulate(args: string[]): Promise<void> {
   const db = await openDatabase({ startEmbedded: false, runMigrations: false });
   const meters = await provisionDemoFleet(new DeviceRegistry(db.pool), count, values.prefix);
   await db.pool.end();
-  const mqtt = (await import('../platform/config.ts')).loadSettings(mqttSettings);
+  const mqtt = loadSettings(mqttSettings);
   const url = values.url ?? mqtt.url ?? `mqtt://127.0.0.1:${mqtt.port}`;
   const fleet = await startFleet({ url, meters, intervalMs: Number(values.interval) });
   const timer = setInterval(() => log.info(fleet.stats(), 'fleet'), 5000);

@@ -5,9 +5,7 @@
 import { loadSettings, type SettingsOf } from '../platform/config.ts';
 import { contextLogger } from '../platform/logger.ts';
 import { choosePort } from '../platform/net.ts';
-import { startHeadend, type Headend } from '../headend/index.ts';
-import { mqttSettings } from '../collectors/mqtt/settings.ts';
-import { startEmbeddedBroker, startBrokerConsumer, type EmbeddedBroker, type BrokerConsumer } from '../collectors/mqtt/index.ts';
+import { startEmbeddedBroker, startBrokerConsumer, mqttSettings, type EmbeddedBroker, type BrokerConsumer } from '../collectors/mqtt/index.ts';
 import { startFleet } from '../simulators/index.ts';
 import { openDatabase, type Database } from './database.ts';
 import { createApp, type App } from './http/app.ts';
@@ -15,7 +13,7 @@ import { healthRoutes, type BrokerStatus } from './http/routes/health.ts';
 import { meterRoutes } from './http/routes/meters.ts';
 import { serverSettings } from './settings.ts';
 import { provisionDemoFleet } from './demo-fleet.ts';
-import { DeviceRegistry } from '../headend/index.ts';
+import { DeviceRegistry, startHeadend, type Headend } from '../headend/index.ts';
 
 const log = contextLogger('server');
 

@@ -33,7 +33,7 @@ export function decodeValue(words: readonly number[], type: RegisterType, byteOr
     case 'int32':
       return ok(buf.readInt32BE(0));
     case 'float32':
-      return finite(buf.readFloatBE(0), type);
+      return finite(shortestFloat32(buf.readFloatBE(0)), type);
     case 'float64':
       return finite(buf.readDoubleBE(0), type);
     case 'uint64':
@@ -86,6 +86,19 @@ export function wordsToBytes(blockWords: readonly (readonly number[])[]): Buffer
   const buf = Buffer.alloc(all.length * 2);
   all.forEach((w, i) => buf.writeUInt16BE((Number.isInteger(w) ? w : 0) & 0xffff, i * 2));
   return buf;
+}
+
+/**
+ * The shortest decimal that is still the same float32: a device's 0.3 arrives as the float32 nearest 0.3, which
+ * widened to a double is 0.30000001192092896. Storage holds doubles, so it would keep digits nobody measured.
+ */
+function shortestFloat32(value: number): number {
+  if (!Number.isFinite(value)) return value;
+  for (let digits = 1; digits < 9; digits++) {
+    const candidate = Number(value.toPrecision(digits));
+    if (Math.fround(candidate) === value) return candidate;
+  }
+  return value;
 }
 
 function ok(value: number): Decoded {

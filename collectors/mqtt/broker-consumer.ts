@@ -12,7 +12,7 @@
  */
 import mqtt, { type MqttClient, type IPublishPacket, type Packet } from 'mqtt';
 import { contextLogger } from '../../platform/logger.ts';
-import type { IngestPipeline } from '../../headend/pipeline.ts';
+import type { IngestPipeline } from '../../headend/index.ts';
 import { parseMqttMessage, type PayloadLimits } from './payload.ts';
 import { INGEST_FILTERS } from './topics.ts';
 

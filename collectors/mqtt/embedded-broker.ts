@@ -13,8 +13,7 @@ import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import net from 'node:net';
 import { contextLogger } from '../../platform/logger.ts';
 import { choosePort } from '../../platform/net.ts';
-import type { DeviceRegistry } from '../../headend/device-registry.ts';
-import type { IngestPipeline } from '../../headend/pipeline.ts';
+import type { DeviceRegistry, IngestPipeline } from '../../headend/index.ts';
 import { parseMqttMessage, type PayloadLimits } from './payload.ts';
 import { parseTopic, topicFor } from './topics.ts';
 

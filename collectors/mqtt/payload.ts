@@ -9,8 +9,7 @@
  * wrong types is broken, and accepting part of what it says would hide that. Semantic checks (channel on the model,
  * timestamp in range) come later, reading by reading, in the pipeline.
  */
-import type { Envelope, Quality, RejectReason } from '../../headend/envelope.ts';
-import type { IngestMessage } from '../../headend/pipeline.ts';
+import type { Envelope, IngestMessage, Quality, RejectReason } from '../../headend/index.ts';
 import { parseTopic } from './topics.ts';
 
 export interface PayloadLimits {

@@ -3,7 +3,7 @@
  * Every error leaves as `{ code, message }` with the catalogue's status; validation failures are
  * ABONE_ERR_HTTP_VALIDATION; anything unexpected is logged with its stack and answered without internals.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { serializerCompiler, validatorCompiler, jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -16,7 +16,7 @@ export async function createApp(): Promise<App> {
   const app = Fastify({
     loggerInstance: rootLogger.child({ context: 'http' }),
     genReqId: (req) => (typeof req.headers['x-correlation-id'] === 'string' ? req.headers['x-correlation-id'].slice(0, 64) : newCorrelationId()),
-    requestIdLogLabel: 'correlationId',
+    logController: new LogController({ requestIdLogLabel: 'correlationId' }),
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

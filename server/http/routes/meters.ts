@@ -3,8 +3,7 @@ import { z } from 'zod';
 import type pg from 'pg';
 import type { App } from '../app.ts';
 import { AboneError } from '../../../platform/errors.ts';
-import { CHANNEL_BY_CODE, CHANNEL_BY_ID, type DeviceRegistry } from '../../../headend/index.ts';
-import { querySeries, RESOLUTIONS } from '../../../headend/series.ts';
+import { CHANNEL_BY_CODE, CHANNEL_BY_ID, querySeries, RESOLUTIONS, type DeviceRegistry } from '../../../headend/index.ts';
 
 const Serial = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
