@@ -42,5 +42,7 @@ const CONVERSIONS: Record<string, Record<string, number>> = {
 };
 
 export function unitFactor(channelUnit: string, unit: string): number | undefined {
-  return CONVERSIONS[channelUnit]?.[unit];
+  // Own properties only: a device's unit "__proto__" or "constructor" must not find Object.prototype's members.
+  const table = Object.hasOwn(CONVERSIONS, channelUnit) ? CONVERSIONS[channelUnit] : undefined;
+  return table && Object.hasOwn(table, unit) ? table[unit] : undefined;
 }

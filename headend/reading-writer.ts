@@ -47,7 +47,9 @@ export class ReadingWriter {
   async close(): Promise<void> {
     const c = this.client;
     this.client = undefined;
-    await c?.end().catch(() => undefined);
+    if (!c) return;
+    // pg's end() never resolves on a connection that already failed; do not wait on it for long.
+    await Promise.race([c.end().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
   }
 
   private async connection(): Promise<pg.Client> {

@@ -15,9 +15,9 @@ const log = contextLogger('rollups');
 const LOCK_KEY = 0x524f4c4c; // 'ROLL'
 const ZONE = 'Europe/Istanbul';
 
-const AGG_FROM_ROLLUP = `sum(n), sum(sum), min(min), max(max),
-  min(first_ts), (array_agg(first_value ORDER BY first_ts))[1],
-  max(last_ts), (array_agg(last_value ORDER BY last_ts DESC))[1]`;
+const AGG_FROM_ROLLUP = `sum(s.n), sum(s.sum), min(s.min), max(s.max),
+  min(s.first_ts), (array_agg(s.first_value ORDER BY s.first_ts))[1],
+  max(s.last_ts), (array_agg(s.last_value ORDER BY s.last_ts DESC))[1]`;
 const UPSERT = `ON CONFLICT (meter_id, channel_id, bucket) DO UPDATE SET n = EXCLUDED.n, sum = EXCLUDED.sum, min = EXCLUDED.min,
   max = EXCLUDED.max, first_ts = EXCLUDED.first_ts, first_value = EXCLUDED.first_value, last_ts = EXCLUDED.last_ts, last_value = EXCLUDED.last_value`;
 const COLS = '(meter_id, channel_id, bucket, n, sum, min, max, first_ts, first_value, last_ts, last_value)';
@@ -41,12 +41,18 @@ export async function runRollups(pool: pg.Pool, limit = 50_000): Promise<RollupR
       [limit],
     );
     if (!claimed.rowCount) return { hours: 0, days: 0, months: 0 };
+    // One index range scan per (touched hour, channel) on the key (meter, channel, ts), forced by LATERAL. Joining on
+    // meter and time alone let the planner merge-join every reading of the meter against every touched hour of it
+    // (quadratic in the meter's history: 17 s instead of 2 s for 50,000 marks over a month of 4 channels).
     await c.query(
       `INSERT INTO rollup_hourly ${COLS}
-       SELECT r.meter_id, r.channel_id, t.hour, count(*), sum(r.value), min(r.value), max(r.value),
-              min(r.ts), (array_agg(r.value ORDER BY r.ts))[1], max(r.ts), (array_agg(r.value ORDER BY r.ts DESC))[1]
-       FROM rollup_touched t JOIN reading r ON r.meter_id = t.meter_id AND r.ts >= t.hour AND r.ts < t.hour + interval '1 hour'
-       GROUP BY r.meter_id, r.channel_id, t.hour ${UPSERT}`,
+       SELECT t.meter_id, ch.id, t.hour, x.*
+       FROM rollup_touched t CROSS JOIN channel ch CROSS JOIN LATERAL (
+         SELECT count(*), sum(r.value), min(r.value), max(r.value),
+                min(r.ts), (array_agg(r.value ORDER BY r.ts))[1], max(r.ts), (array_agg(r.value ORDER BY r.ts DESC))[1]
+         FROM reading r WHERE r.meter_id = t.meter_id AND r.channel_id = ch.id AND r.ts >= t.hour AND r.ts < t.hour + interval '1 hour'
+         HAVING count(*) > 0) x
+       ${UPSERT}`,
     );
     const days = await rollUp(c, 'rollup_hourly', 'rollup_daily', 'day', `SELECT DISTINCT meter_id, date_trunc('day', hour, '${ZONE}') AS bucket FROM rollup_touched`);
     const months = await rollUp(c, 'rollup_daily', 'rollup_monthly', 'month', `SELECT DISTINCT meter_id, date_trunc('month', hour, '${ZONE}') AS bucket FROM rollup_touched`);
@@ -57,9 +63,12 @@ export async function runRollups(pool: pg.Pool, limit = 50_000): Promise<RollupR
 async function rollUp(c: pg.PoolClient, from: string, to: string, unit: 'day' | 'month', touched: string): Promise<number> {
   const { rowCount } = await c.query(
     `INSERT INTO ${to} ${COLS}
-     SELECT s.meter_id, s.channel_id, t.bucket, ${AGG_FROM_ROLLUP}
-     FROM (${touched}) t JOIN ${from} s ON s.meter_id = t.meter_id AND s.bucket >= t.bucket AND s.bucket < (t.bucket AT TIME ZONE '${ZONE}' + interval '1 ${unit}') AT TIME ZONE '${ZONE}'
-     GROUP BY s.meter_id, s.channel_id, t.bucket ${UPSERT}`,
+     SELECT t.meter_id, ch.id, t.bucket, x.*
+     FROM (${touched}) t CROSS JOIN channel ch CROSS JOIN LATERAL (
+       SELECT ${AGG_FROM_ROLLUP} FROM ${from} s
+       WHERE s.meter_id = t.meter_id AND s.channel_id = ch.id AND s.bucket >= t.bucket AND s.bucket < (t.bucket AT TIME ZONE '${ZONE}' + interval '1 ${unit}') AT TIME ZONE '${ZONE}'
+       HAVING count(*) > 0) x
+     ${UPSERT}`,
   );
   return rowCount ?? 0;
 }

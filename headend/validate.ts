@@ -17,7 +17,8 @@ export type Verdict = { ok: true; meter: KnownMeter; channelId: number; value: n
 export function validateEnvelope(e: Envelope, meter: KnownMeter | undefined, limits: ValidationLimits, now: number): Verdict {
   if (!meter) return { ok: false, reason: 'meter_unknown', detail: `meter ${e.meterSerial} is not registered` };
   if (meter.status !== 'active') return { ok: false, reason: 'meter_inactive', detail: `meter ${e.meterSerial} is ${meter.status}` };
-  if (!Number.isFinite(e.ts)) return { ok: false, reason: 'ts_invalid', detail: 'timestamp is not a valid instant' };
+  // Beyond ±8.64e15 ms there is no Date (toISOString below would throw): not an instant at all.
+  if (!Number.isFinite(e.ts) || Math.abs(e.ts) > 8.64e15) return { ok: false, reason: 'ts_invalid', detail: 'timestamp is not a valid instant' };
   if (e.ts > now + limits.maxFutureMs) return { ok: false, reason: 'ts_future', detail: `timestamp ${new Date(e.ts).toISOString()} is ahead of the head-end clock` };
   if (e.ts < now - limits.maxAgeMs) return { ok: false, reason: 'ts_too_old', detail: `timestamp ${new Date(e.ts).toISOString()} is older than the retention period` };
   if (e.type === 'event') {
@@ -29,8 +30,10 @@ export function validateEnvelope(e: Envelope, meter: KnownMeter | undefined, lim
   if (!meter.channelIds.has(channel.id)) return { ok: false, reason: 'channel_not_on_model', detail: `meter ${e.meterSerial}'s model does not report ${e.channel}` };
   const factor = unitFactor(channel.unit, e.unit);
   if (factor === undefined) return { ok: false, reason: 'unit_invalid', detail: `unit ${e.unit} is not ${channel.unit} or convertible to it` };
-  if (typeof e.value !== 'number' || !Number.isFinite(e.value)) return { ok: false, reason: 'value_invalid', detail: 'value is not a finite number' };
+  // Finite after conversion too: 1e306 MWh is a finite number of MWh but not of kWh.
+  const value = factor === 1 ? e.value : e.value * factor;
+  if (typeof e.value !== 'number' || !Number.isFinite(value)) return { ok: false, reason: 'value_invalid', detail: 'value is not a finite number' };
   // A register index is never negative; negative interval consumption is kept: it is how reverse flow shows.
-  if (channel.kind === 'register' && e.value < 0) return { ok: false, reason: 'value_invalid', detail: 'a register index must not be negative' };
-  return { ok: true, meter, channelId: channel.id, value: factor === 1 ? e.value : e.value * factor };
+  if (channel.kind === 'register' && value < 0) return { ok: false, reason: 'value_invalid', detail: 'a register index must not be negative' };
+  return { ok: true, meter, channelId: channel.id, value };
 }

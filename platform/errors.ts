@@ -63,5 +63,5 @@ export function isTransient(err: unknown): boolean {
   if (!e) return false;
   if (e.code && /^(08|57P0|53)/.test(e.code)) return true; // connection exception, admin shutdown, insufficient resources
   if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND'].includes(e.code)) return true;
-  return /Connection terminated|connection (is )?closed|terminating connection|the database system is (starting|shutting)/i.test(e.message ?? '');
+  return /Connection terminated|connection (is )?closed|terminating connection|the database system is (starting|shutting)|not queryable|Client was closed/i.test(e.message ?? '');
 }

@@ -56,7 +56,8 @@ export function faultPlan(partial: Partial<FaultPlan> = {}): FaultPlan {
 }
 
 // Salts keep the draws of different faults independent of each other for the same meter and hour.
-const enum Salt { Gap = 101, Spike, Duplicate, OutOfOrder, Late, Drift, Tamper, Leak, Reverse, Malformed, MalformedKind, EventMinute }
+const Salt = { Gap: 101, Spike: 102, Duplicate: 103, OutOfOrder: 104, Late: 105, Drift: 106, Tamper: 107, Leak: 108, Reverse: 109, Malformed: 110, MalformedKind: 111, EventMinute: 112 } as const;
+type Salt = (typeof Salt)[keyof typeof Salt];
 
 function draw(plan: FaultPlan, meterSeed: number, key: number, salt: Salt): number {
   return keyedUnit((plan.seed ^ meterSeed) >>> 0, key, salt);

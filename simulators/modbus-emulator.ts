@@ -60,7 +60,6 @@ export interface ModbusEmulator {
   stop(): Promise<void>;
 }
 
-
 export async function startModbusEmulator(opts: ModbusEmulatorOptions = {}): Promise<ModbusEmulator> {
   const host = opts.host ?? '127.0.0.1';
   let port = opts.port || (await freePort(host));

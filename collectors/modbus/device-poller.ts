@@ -10,7 +10,7 @@
  * failure in a row up to a cap, with some randomness so a thousand meters behind one router that comes back do not
  * all reconnect in the same millisecond. The loop never throws: every failure is counted, logged and retried.
  */
-import type { IngestMessage } from '../../headend/pipeline.ts';
+import type { IngestMessage } from '../../headend/index.ts';
 import { contextLogger } from '../../platform/logger.ts';
 import { ModbusLink, type ModbusEndpoint } from './modbus-link.ts';
 import { pollMessage } from './poll-message.ts';
@@ -70,10 +70,11 @@ export class DevicePoller {
     this.running = this.loop().catch((err) => log.error({ serial: this.target.serial, err: String(err) }, 'modbus poll loop crashed'));
   }
 
-  /** Ends the loop after the poll in progress (bounded by the device timeout) is read and stored. */
+  /** Ends the loop: a request in flight is abandoned, a poll already read is still stored. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake?.();
+    this.link.close(); // cuts a request in flight short instead of waiting out its timeout
     await this.running;
     this.link.close();
   }
@@ -95,6 +96,7 @@ export class DevicePoller {
         words = await this.readAll();
       } catch (err) {
         this.link.close();
+        if (this.stopping) break; // the read was cut short by stop(): not the device's failure
         failuresInRow++;
         this.failed(err instanceof Error ? err.message : String(err));
         const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** Math.min(failuresInRow - 1, 30));

@@ -30,6 +30,9 @@ export class ModbusLinkError extends Error {
 
 export class ModbusLink {
   private client: ModbusClient | undefined;
+  // Rejects the request in flight. modbus-serial's destroy() clears a pending request's timer without settling its
+  // promise, so closing the link settles it here instead, and stop() never waits out a timeout.
+  private abort: ((err: Error) => void) | undefined;
 
   constructor(
     private readonly endpoint: ModbusEndpoint,
@@ -52,7 +55,7 @@ export class ModbusLink {
         ? client.connectTCP(this.endpoint.host, { port: this.endpoint.port })
         : client.connectRTUBuffered(this.endpoint.path, { baudRate: this.endpoint.baudRate });
     try {
-      await bounded(opening, this.timeoutMs, 'connect');
+      await this.bounded(opening, this.timeoutMs, 'connect');
     } catch (err) {
       this.close();
       throw err;
@@ -67,11 +70,12 @@ export class ModbusLink {
     if (!client?.isOpen) throw new ModbusLinkError('not connected');
     const request = block.function === 'holding' ? client.readHoldingRegisters(block.address, block.count) : client.readInputRegisters(block.address, block.count);
     // The library times out at timeoutMs; ours is the backstop, a little later so the library's error wins the race.
-    const result = await bounded(request, this.timeoutMs + 250, `read ${block.function} ${block.address}+${block.count}`);
+    const result = await this.bounded(request, this.timeoutMs + 250, `read ${block.function} ${block.address}+${block.count}`);
     return result.data;
   }
 
   close(): void {
+    this.abort?.(new ModbusLinkError('connection closed'));
     const client = this.client;
     this.client = undefined;
     if (!client) return;
@@ -81,17 +85,19 @@ export class ModbusLink {
       // already closed: nothing left to release
     }
   }
-}
 
-async function bounded<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ModbusLinkError(`${what} timed out after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work.catch((err) => Promise.reject(linkError(err, what))), timeout]);
-  } finally {
-    clearTimeout(timer);
+  private async bounded<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const cut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ModbusLinkError(`${what} timed out after ${ms} ms`)), ms);
+      this.abort = reject;
+    });
+    try {
+      return await Promise.race([work.catch((err) => Promise.reject(linkError(err, what))), cut]);
+    } finally {
+      clearTimeout(timer);
+      this.abort = undefined;
+    }
   }
 }
 

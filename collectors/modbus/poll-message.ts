@@ -4,8 +4,7 @@
  * goes to the dead-letter table while the volume index beside it is stored. `raw` is always the register bytes, so a
  * dead-lettered poll (by this collector or by the pipeline's validation) shows exactly what the device answered.
  */
-import type { Envelope } from '../../headend/envelope.ts';
-import type { IngestMessage } from '../../headend/pipeline.ts';
+import type { Envelope, IngestMessage } from '../../headend/index.ts';
 import type { ReadBlock } from './read-plan.ts';
 import { decodeBlocks, wordsToBytes } from './register-decoder.ts';
 

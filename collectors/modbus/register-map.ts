@@ -10,7 +10,7 @@
  * ABONE_ERR_MODBUS_MAP_INVALID naming every problem found, so whoever wrote the map fixes it in one go.
  */
 import { z } from 'zod';
-import { CHANNEL_BY_CODE, unitFactor } from '../../headend/channels.ts';
+import { CHANNEL_BY_CODE, unitFactor } from '../../headend/index.ts';
 import { AboneError } from '../../platform/errors.ts';
 
 /** Registers each type occupies. Modbus registers are 16 bits; wider values span consecutive registers. */

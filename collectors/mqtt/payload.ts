@@ -22,6 +22,8 @@ const QUALITIES: ReadonlySet<string> = new Set(['good', 'estimated', 'suspect', 
 // is exactly what must never be guessed.
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
+const MAX_INSTANT_MS = 8.64e15;
+
 class Refusal extends Error {
   constructor(readonly reason: RejectReason, detail: string) {
     super(detail);
@@ -83,6 +85,7 @@ function event(item: unknown, i: number, serial: string, receivedAt: number, cor
   const { ts, code, detail } = item;
   if (typeof code !== 'string' || code.length === 0 || code.length > 32) throw new Refusal('schema_invalid', `events[${i}].code must be an event code`);
   if (detail !== undefined && !isPlainObject(detail)) throw new Refusal('schema_invalid', `events[${i}].detail must be an object`);
+  if (detail !== undefined && !storableJson(detail, 1)) throw new Refusal('schema_invalid', `events[${i}].detail must nest at most ${MAX_DETAIL_DEPTH} deep, without NUL or unpaired surrogates`);
   return {
     id: `${correlationId}#${i}`,
     ts: timestamp(ts, `events[${i}].ts`),
@@ -101,13 +104,37 @@ function event(item: unknown, i: number, serial: string, receivedAt: number, cor
 
 function timestamp(ts: unknown, where: string): number {
   if (typeof ts === 'number') {
-    if (!Number.isSafeInteger(ts) || ts < 0) throw new Refusal('ts_invalid', `${where} must be epoch milliseconds`);
+    // 8.64e15 is the last instant a Date can hold; safe integers go further (9e15 is safe, and no instant).
+    if (!Number.isSafeInteger(ts) || ts < 0 || ts > MAX_INSTANT_MS) throw new Refusal('ts_invalid', `${where} must be epoch milliseconds`);
     return ts;
   }
   if (typeof ts !== 'string' || !ISO_WITH_ZONE.test(ts)) throw new Refusal('ts_invalid', `${where} must be ISO 8601 with a zone`);
   const ms = Date.parse(ts);
-  if (!Number.isFinite(ms)) throw new Refusal('ts_invalid', `${where} is not a real instant`);
+  // Date.parse rolls a day past the month's end over (2026-02-30 becomes March 2nd): that is a guess, so refuse it.
+  if (!Number.isFinite(ms) || Number(ts.slice(8, 10)) > daysInMonth(Number(ts.slice(0, 4)), Number(ts.slice(5, 7)))) throw new Refusal('ts_invalid', `${where} is not a real instant`);
   return ms;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * An event's detail is stored as jsonb, which refuses NUL (\u0000) and unpaired surrogates and overflows its stack
+ * on deep nesting (so does JSON.stringify, deeper still). One such detail accepted here would fail its whole write
+ * batch on every retry and stall ingest for everyone, so the message is refused instead.
+ */
+const MAX_DETAIL_DEPTH = 16;
+const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function storableJson(x: unknown, depth: number): boolean {
+  if (typeof x === 'string') return !UNSTORABLE_TEXT.test(x);
+  if (typeof x !== 'object' || x === null) return true;
+  if (depth > MAX_DETAIL_DEPTH) return false;
+  if (Array.isArray(x)) return x.every((v) => storableJson(v, depth + 1));
+  for (const [k, v] of Object.entries(x)) if (UNSTORABLE_TEXT.test(k) || !storableJson(v, depth + 1)) return false;
+  return true;
 }
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {

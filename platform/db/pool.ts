@@ -19,6 +19,10 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000, application_name: 'abone' } as pg.PoolConfig);
   // An idle client losing its connection (database restart) must not crash the process; the pool replaces it.
   pool.on('error', (err) => log.warn({ err: err.message }, 'idle database connection lost'));
+  // A checked-out client whose connection drops between two queries (a database restart in the middle of a
+  // transaction) emits 'error' with nobody listening, which would kill the process. The query in progress or the
+  // next one fails and its caller retries; this listener only keeps the process alive.
+  pool.on('connect', (client) => client.on('error', (err) => log.warn({ err: err.message }, 'database connection lost')));
   return pool;
 }
 

@@ -5,10 +5,12 @@
  */
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../platform/db/embedded.ts';
 import { createPool, type Pool } from '../../platform/db/pool.ts';
 import { migrate } from '../../platform/db/migrate.ts';
 
+const EMBEDDED_DIR = `.data/test-pg-${process.pid}`;
 let server: Promise<{ adminUrl: string; embedded?: EmbeddedDatabase }> | undefined;
 let template: Promise<string> | undefined;
 
@@ -21,7 +23,8 @@ function withDatabase(url: string, name: string): string {
 function startServer() {
   server ??= (async () => {
     if (process.env.DATABASE_URL) return { adminUrl: withDatabase(process.env.DATABASE_URL, 'postgres') };
-    const embedded = await startEmbeddedPostgres('.data/test-pg', 0);
+    // One server per test run: runs in parallel (CI, several developers) must never share a data directory.
+    const embedded = await startEmbeddedPostgres(EMBEDDED_DIR, 0);
     return { adminUrl: withDatabase(embedded.url, 'postgres'), embedded };
   })();
   return server;
@@ -90,5 +93,8 @@ export async function stopTestServer(): Promise<void> {
     const name = await template.catch(() => undefined);
     if (name) await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => undefined);
   }
-  await s.embedded?.stop();
+  if (s.embedded) {
+    await s.embedded.stop();
+    for (const f of [EMBEDDED_DIR, `${EMBEDDED_DIR}.secret`, `${EMBEDDED_DIR}.port`]) await rm(f, { recursive: true, force: true });
+  }
 }

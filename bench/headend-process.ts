@@ -1,0 +1,65 @@
+/**
+ * The head-end under test, in its own process so its CPU and memory are measured apart from the publishers:
+ * the database pool, `startHeadend` (registry, storage, pipeline, rollup worker) and the embedded MQTT broker on a
+ * free port, exactly as `abone start` wires them (server/start.ts), without HTTP.
+ *
+ * Started by bench/ingest.ts with `node --import tsx bench/headend-process.ts` over an IPC channel:
+ *   -> { type: 'ready', port, settings }      once the broker listens
+ *   <- { type: 'metrics' }   -> { type: 'metrics', metrics }
+ *   <- { type: 'stop' }      drains, stops and exits (so that --cpu-prof writes its profile)
+ * The database URL comes in BENCH_HEADEND_DATABASE_URL; ABONE_* settings come from the environment as usual.
+ */
+import { loadSettings } from '../platform/config.ts';
+import { createPool } from '../platform/db/pool.ts';
+import { startHeadend } from '../headend/index.ts';
+import { startEmbeddedBroker, mqttSettings } from '../collectors/mqtt/index.ts';
+
+const url = process.env.BENCH_HEADEND_DATABASE_URL;
+if (!url || !process.send) {
+  console.error('bench/headend-process.ts is started by bench/ingest.ts (needs BENCH_HEADEND_DATABASE_URL and an IPC channel)');
+  process.exit(2);
+}
+
+const pool = createPool(url, 10);
+const headend = await startHeadend(pool, url);
+const mqtt = loadSettings(mqttSettings);
+const broker = await startEmbeddedBroker({
+  registry: headend.registry,
+  pipeline: headend.pipeline,
+  limits: { maxBytes: mqtt.maxPayloadBytes, maxItems: mqtt.maxItems },
+  port: 0,
+  host: '127.0.0.1',
+});
+
+function metrics() {
+  const m = headend.pipeline.metrics;
+  return {
+    messagesIn: m.messagesIn,
+    readingsIn: m.readingsIn,
+    readingsWritten: m.readingsWritten,
+    readingsDuplicate: m.readingsDuplicate,
+    rejected: Object.fromEntries(m.rejected),
+    batches: m.batches,
+    batchRetries: m.batchRetries,
+    queueDepth: m.queueDepth,
+    clients: broker.connectedClients(),
+    aclDenied: broker.aclDenied(),
+  };
+}
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await broker.close().catch(() => undefined);
+  await headend.stop().catch(() => undefined);
+  await pool.end().catch(() => undefined);
+  process.exit(0);
+}
+
+process.on('message', (msg: { type: string }) => {
+  if (msg.type === 'metrics') process.send!({ type: 'metrics', metrics: metrics() });
+  else if (msg.type === 'stop') void stop();
+});
+process.on('disconnect', () => void stop()); // the bench died: do not linger
+process.send({ type: 'ready', port: broker.port, settings: headend.settings });

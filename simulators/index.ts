@@ -1,0 +1,38 @@
+/**
+ * The simulators' door: the MQTT meter fleet, the consumption profiles behind it, fault injection, and a pure
+ * message generator for benchmarks. (The Modbus device emulator has its own file and exports.)
+ */
+export { startFleet, DEFAULT_BACKLOG_HOURS, type Fleet, type FleetOptions, type FleetStats } from './fleet.ts';
+export { MeterStream, simulateMessagesForBench, type OutMessage, type StreamOptions } from './meter-stream.ts';
+export {
+  hourReadings,
+  initialRegister,
+  rollover,
+  consumptionLitres,
+  outdoorTemperature,
+  heatingDegreeDaysOfHour,
+  pressureBar,
+  temperatureC,
+  batteryPercent,
+  alignToHour,
+  isoTs,
+  HOUR_MS,
+  SIMULATED_CHANNELS,
+  type SimMeter,
+  type SimCommodity,
+  type SimReading,
+  type HourOptions,
+  type HourResult,
+} from './profiles.ts';
+export {
+  faultPlan,
+  NO_FAULTS,
+  SPIKE_FACTOR,
+  MALFORMED_KINDS,
+  malformedPayload,
+  shiftTimestamps,
+  type FaultPlan,
+  type MalformedKind,
+  type SimEvent,
+} from './faults.ts';
+export { seedFrom, mulberry32, keyedUnit } from './random.ts';

@@ -1,0 +1,94 @@
+/**
+ * What an operator sees on a first `npm start` with nothing set: an embedded PostgreSQL, the embedded broker, a demo
+ * fleet publishing, and an HTTP server whose /health is ok and whose API shows readings arriving. Then a clean stop.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { startAbone, type AboneProcess } from './support/process.ts';
+
+describe('first run: abone start on embedded defaults', function () {
+  this.timeout(180_000);
+  const dataDir = `.data/first-run-${randomBytes(4).toString('hex')}`;
+  let abone: AboneProcess;
+  let base: string;
+
+  before(async () => {
+    abone = startAbone(['start'], {
+      DATABASE_URL: '',
+      MQTT_URL: '',
+      ABONE_EMBEDDED_PG_DIR: dataDir,
+      ABONE_EMBEDDED_PG_PORT: '0',
+      ABONE_HTTP_PORT: '0',
+      ABONE_HTTP_HOST: '127.0.0.1',
+      ABONE_MQTT_PORT: '0',
+      ABONE_MQTT_HOST: '127.0.0.1',
+      ABONE_DEMO_METERS: '6',
+      ABONE_DEMO_INTERVAL_MS: '200',
+      ABONE_ROLLUP_INTERVAL_MS: '500',
+    });
+    const running = await abone.waitForLog((l) => l.msg === 'Abone is running');
+    base = running.http;
+  });
+  after(async () => {
+    await abone?.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(`${dataDir}.secret`, { force: true });
+    await rm(`${dataDir}.port`, { force: true });
+  });
+
+  const get = async (path: string) => {
+    const res = await fetch(base + path);
+    return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text() };
+  };
+  const eventually = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await probe();
+      if (v !== undefined) return v;
+      if (Date.now() > until) throw new Error('not reached in time');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+
+  it('reports healthy database and broker on /health', async () => {
+    const { status, body } = await get('/health');
+    assert.equal(status, 200);
+    assert.equal(body.status, 'ok');
+    assert.equal(body.database.ok, true);
+    assert.equal(body.broker.mode, 'embedded');
+  });
+
+  it('shows demo readings arriving through the API and metrics', async () => {
+    const meters = (await get('/api/v1/meters')).body;
+    assert.equal(meters.total, 6);
+    const serial = meters.items[0].serial;
+    const latest = await eventually(async () => {
+      const l = (await get(`/api/v1/meters/${serial}/latest`)).body;
+      return l.channels.length >= 4 ? l : undefined;
+    });
+    assert.ok(latest.channels.some((c: { channel: string }) => c.channel === 'consumption'));
+    const written = await eventually(async () => {
+      const m = String((await get('/metrics')).body).match(/^abone_ingest_readings_written_total (\d+)$/m);
+      return m && Number(m[1]) > 100 ? Number(m[1]) : undefined;
+    });
+    assert.ok(written > 100);
+    const from = new Date(Date.now() - 7 * 86400_000).toISOString();
+    const to = new Date(Date.now() + 3600_000).toISOString();
+    const hourly = await eventually(async () => {
+      const s = (await get(`/api/v1/meters/${serial}/series?channel=consumption&resolution=hour&from=${from}&to=${to}`)).body;
+      return s.points?.length ? s : undefined;
+    });
+    assert.ok(hourly.points.every((p: { value: number }) => p.value >= 0));
+  });
+
+  it('serves the OpenAPI document at /docs', async () => {
+    const { status, body } = await get('/docs/json');
+    assert.equal(status, 200);
+    assert.ok(body.paths['/api/v1/meters/{serial}/series']);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    assert.equal(await abone.kill('SIGTERM'), 0);
+  });
+});
