@@ -164,7 +164,8 @@ async function runPipeline(pipe: BenchDatabase, server: Awaited<ReturnType<typeo
   await once(child, 'exit');
   if (stored !== N) process.exitCode = 1;
   if (profileDir) {
-    const newest = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(profileDir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+    // One profile per thread (tsx runs its loader in a worker): the head-end's main thread is the largest.
+    const newest = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile') && f.includes(`.${pid}.`)).map((f) => path.join(profileDir, f)).sort((a, b) => statSync(b).size - statSync(a).size)[0];
     if (newest) notes.push(`\n${summariseProfile(newest, 30)}\n(profile: ${path.relative(process.cwd(), newest)})`);
   }
 }

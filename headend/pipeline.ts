@@ -65,6 +65,7 @@ export class IngestPipeline {
   private spaceWaiters: Array<() => void> = [];
   private readonly listeners: CommitListener[] = [];
   private stopping = false;
+  private closed = false; // past the stop grace period: batches still failing give up (unacknowledged)
   private readonly limits: ValidationLimits;
 
   constructor(
@@ -147,9 +148,14 @@ export class IngestPipeline {
     await this.releaseChain;
   }
 
-  async stop(): Promise<void> {
-    await this.drain();
+  /**
+   * Stops taking messages and waits (at most `graceMs`) for buffered batches to commit. What does not commit in
+   * time was never acknowledged, so its sources send it again: stopping never loses a reading.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
+    await Promise.race([this.drain(), new Promise((r) => setTimeout(r, graceMs).unref())]);
+    this.closed = true;
     for (const w of this.spaceWaiters.splice(0)) w();
     await Promise.all(this.idleWriters.map((w) => w.close()));
   }
@@ -178,7 +184,10 @@ export class IngestPipeline {
         this.pump();
       });
       // Acknowledge in batch order: a later batch never releases before an earlier one.
-      this.releaseChain = this.releaseChain.then(() => committed.then(() => this.release(pending)));
+      this.releaseChain = this.releaseChain.then(() => committed).then(
+        () => this.release(pending),
+        (err) => this.abandon(pending, err),
+      );
     }
   }
 
@@ -197,6 +206,7 @@ export class IngestPipeline {
         this.metrics.lastCommitAt = Date.now();
         return;
       } catch (err) {
+        if (this.closed) throw new AboneError('ABONE_ERR_HEADEND_INGEST_STOPPED', {}, { cause: err });
         this.metrics.batchRetries++;
         const transient = isTransient(err);
         const delay = Math.min(5000, 100 * 2 ** Math.min(attempt, 6));
@@ -204,6 +214,12 @@ export class IngestPipeline {
         await new Promise((r) => setTimeout(r, delay));
       }
     }
+  }
+
+  /** A batch given up at shutdown: its submitters learn it was not stored and do not acknowledge. */
+  private abandon(pending: Pending, err: unknown): void {
+    this.metrics.queueDepth -= pending.batch.size;
+    for (const w of pending.waiters) w.reject(err);
   }
 
   private release(pending: Pending): void {

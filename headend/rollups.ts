@@ -77,19 +77,24 @@ async function rollUp(c: pg.PoolClient, from: string, to: string, unit: 'day' | 
 export function startRollupWorker(pool: pg.Pool, intervalMs: number): { stop(): Promise<void>; runNow(): Promise<void> } {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
+  let scheduled = false;
   const tick = async () => {
     try {
-      for (;;) {
+      while (!stopped) {
         const r = await runRollups(pool);
-        if (r.hours === 0 || stopped) break;
+        if (r.hours === 0) break;
         log.debug(r, 'rollups updated');
       }
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'rollup run failed; will retry');
     }
   };
+  // A tick drains everything pending, so a tick is never queued behind another: under a backlog, ticks chained
+  // every interval would pile up and `stop` would wait for each of them to claim one more batch.
   const timer = setInterval(() => {
-    running = running.then(tick);
+    if (scheduled) return;
+    scheduled = true;
+    running = running.then(tick).finally(() => (scheduled = false));
   }, intervalMs);
   return {
     runNow: () => (running = running.then(tick)),

