@@ -171,6 +171,23 @@ export class DeviceRegistry {
     return secrets;
   }
 
+  /** Changes how the head-end reaches a meter (a Modbus address moved, a meter switched to MQTT). */
+  async setCommunication(serial: string, communication: Record<string, unknown>): Promise<void> {
+    const { rowCount } = await this.pool.query('UPDATE meter SET communication = $2 WHERE serial = $1', [serial, JSON.stringify(communication)]);
+    if (!rowCount) throw new AboneError('ABONE_ERR_HEADEND_METER_NOT_FOUND', { serial });
+    const cached = this.bySerial.get(serial);
+    if (cached) cached.communication = communication;
+  }
+
+  /** Active meters the head-end polls (Modbus), with their model's register map. */
+  async polledMeters(): Promise<Array<{ serial: string; communication: Record<string, any>; map: unknown }>> {
+    const { rows } = await this.pool.query(
+      `SELECT m.serial, m.communication, mm.modbus_map AS map FROM meter m JOIN meter_model mm ON mm.id = m.model_id
+       WHERE m.status = 'active' AND m.communication->>'protocol' IN ('modbus-tcp', 'modbus-rtu') ORDER BY m.serial`,
+    );
+    return rows;
+  }
+
   async revokeCredential(serial: string): Promise<void> {
     const meter = await this.get(serial);
     await this.pool.query('UPDATE device_credential SET revoked_at = now() WHERE meter_id = $1 AND revoked_at IS NULL', [meter.id]);

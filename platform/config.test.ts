@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { defineSettings, int, loadSettings, setting } from './config.ts';
+import { int, loadSettings, setting } from './config.ts';
 import { AboneError } from './errors.ts';
 
 describe('typed configuration', () => {
-  const spec = defineSettings('test', {
+  const spec = {
     port: setting('ABONE_TEST_PORT', int(1, 65535), 8080, 'a port'),
     size: setting('ABONE_TEST_SIZE', int(1, 10), 3, 'a size'),
-  });
+  };
 
   it('takes defaults, then the environment, then explicit overrides', () => {
     assert.deepEqual(loadSettings(spec, {}), { port: 8080, size: 3 });

@@ -68,7 +68,7 @@ export function loadSettings<S extends SettingsSpec>(
 /** Every registered setting as the Markdown table of docs/configuration.md. */
 export function settingsMarkdown(): string {
   const lines = ['| variable | default | context | meaning |', '|---|---|---|---|'];
-  for (const { context, spec } of allSettings) {
+  for (const { context, spec } of [...allSettings].sort((a, b) => a.context.localeCompare(b.context))) {
     for (const s of Object.values(spec)) lines.push(`| \`${s.env}\` | ${s.default === undefined ? '(unset)' : `\`${String(s.default)}\``} | ${context} | ${s.doc} |`);
   }
   return lines.join('\n');

@@ -5,8 +5,13 @@
  */
 import pino from 'pino';
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { defineSettings, loadSettings, setting } from './config.ts';
 
-const level = process.env.ABONE_LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info');
+const loggingSettings = defineSettings('logging', {
+  level: setting('ABONE_LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info', 'least severe level written to the log (JSON lines on stdout)'),
+});
+const { level } = loadSettings(loggingSettings);
 
 export const rootLogger = pino({
   level,
