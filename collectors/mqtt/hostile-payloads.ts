@@ -91,7 +91,7 @@ export function hostileGenerator(seed: number, opts: HostileOptions): (serial: s
     'channel-unknown': () => [reading(recent(), pick(BAD_CHANNELS), value(), 'm3'), 'channel_unknown'],
     'channel-not-on-model': () => { const [ch, u] = pick(NOT_ON_MODEL); return [reading(recent(), ch, value(), u), 'channel_not_on_model']; },
     'unit-invalid': () => [reading(recent(), pick(GOOD)[0], value(), pick(BAD_UNITS)), 'unit_invalid'],
-    // Infinity (1e400 parses to it) on any channel, or a negative register index; the unit fits the channel.
+    // Infinity (1e400 parses to it) as a pressure, or a negative register index; the unit fits the channel.
     'value-invalid': () => (rnd() < 0.5 ? [reading(recent(), 'pressure', pick(['1e400', '-1e400', '1E+999', '-1e309']), 'bar'), 'value_invalid'] : [reading(recent(), 'volume', `-${int(1, 1e9) / 1000}`, pick(['m3', 'L'])), 'value_invalid']),
     'ts-future': () => [reading(future(), 'consumption', value(), 'm3'), 'ts_future'],
     'ts-too-old': () => [reading(old(), 'consumption', value(), 'm3'), 'ts_too_old'],
