@@ -2,7 +2,8 @@
  * `abone <command>`:
  *   start                          the whole system (mode from ABONE_MODE)
  *   migrate                        apply pending database migrations and exit
- *   simulate --meters N            a simulated fleet publishing to the running system's broker
+ *   simulate --meters N [--modbus N] [--faults gapRate=0.05,...]   a simulated fleet (MQTT) and Modbus emulators
+ *                                  for the running system
  *   meter credential <serial>      issue a new MQTT secret for a meter (printed once)
  *   config                         every setting with its variable, default and meaning
  */
@@ -15,8 +16,7 @@ import { mqttSettings } from '../collectors/mqtt/index.ts';
 import { serverSettings } from './settings.ts';
 import { openDatabase } from './database.ts';
 import { startSystem } from './start.ts';
-import { provisionDemoFleet } from './demo-fleet.ts';
-import { startFleet } from '../simulators/index.ts';
+import { startDemo, faultPlan, NO_FAULTS, type FaultPlan } from '../simulators/index.ts';
 import '../platform/db/settings.ts';
 
 const log = contextLogger('cli');
@@ -43,26 +43,52 @@ async function main(argv: string[]): Promise<void> {
       console.log(settingsMarkdown());
       return;
     default:
-      console.error('usage: abone start | migrate | simulate --meters N [--interval ms] [--url mqtt://..] | meter credential <serial> | config');
+      console.error('usage: abone start | migrate | simulate --meters N [--modbus N] [--interval ms] [--url mqtt://..] [--faults name=rate,..] | meter credential <serial> | config');
       process.exitCode = 2;
   }
 }
 
 async function simulate(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { meters: { type: 'string', default: '100' }, interval: { type: 'string', default: '2000' }, url: { type: 'string' }, prefix: { type: 'string', default: 'SIM' } } });
-  const count = Number(values.meters);
-  if (!Number.isInteger(count) || count < 1) throw new Error('--meters must be a positive whole number');
+  const { values } = parseArgs({
+    args,
+    options: {
+      meters: { type: 'string', default: '100' },
+      modbus: { type: 'string', default: '0' },
+      interval: { type: 'string', default: '2000' },
+      url: { type: 'string' },
+      prefix: { type: 'string', default: 'SIM' },
+      faults: { type: 'string', default: '' },
+    },
+  });
+  const meters = wholeNumber(values.meters, '--meters');
+  const modbusDevices = wholeNumber(values.modbus, '--modbus');
   const db = await openDatabase({ startEmbedded: false, runMigrations: false });
-  const meters = await provisionDemoFleet(new DeviceRegistry(db.pool), count, values.prefix);
-  await db.pool.end();
   const mqtt = loadSettings(mqttSettings);
-  const url = values.url ?? mqtt.url ?? `mqtt://127.0.0.1:${mqtt.port}`;
-  const fleet = await startFleet({ url, meters, intervalMs: Number(values.interval) });
-  const timer = setInterval(() => log.info(fleet.stats(), 'fleet'), 5000);
+  const mqttUrl = values.url ?? mqtt.url ?? `mqtt://127.0.0.1:${mqtt.port}`;
+  const demo = await startDemo({ registry: new DeviceRegistry(db.pool), mqttUrl, meters, modbusDevices, intervalMs: wholeNumber(values.interval, '--interval'), prefix: values.prefix, faults: parseFaults(values.faults) });
+  const timer = setInterval(() => log.info(demo.fleet?.stats() ?? {}, 'fleet'), 5000);
   onSignal(async () => {
     clearInterval(timer);
-    await fleet.stop();
+    await demo.stop();
+    await db.pool.end();
   });
+}
+
+/** `--faults gapRate=0.05,spikeRate=0.01,malformedRate=0.02` (names as in simulators/faults.ts FaultPlan). */
+function parseFaults(spec: string): Partial<FaultPlan> {
+  const plan: Record<string, number> = {};
+  for (const part of spec.split(',').filter(Boolean)) {
+    const [key, value] = part.split('=');
+    if (!(key in NO_FAULTS) || value === undefined || !Number.isFinite(Number(value))) throw new Error(`--faults: ${part} is not <name>=<number>; names: ${Object.keys(NO_FAULTS).join(', ')}`);
+    plan[key] = Number(value);
+  }
+  return faultPlan(plan);
+}
+
+function wholeNumber(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a whole number`);
+  return n;
 }
 
 async function meter(args: string[]): Promise<void> {

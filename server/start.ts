@@ -6,13 +6,13 @@ import { loadSettings, type SettingsOf } from '../platform/config.ts';
 import { contextLogger } from '../platform/logger.ts';
 import { choosePort } from '../platform/net.ts';
 import { startEmbeddedBroker, startBrokerConsumer, mqttSettings, type EmbeddedBroker, type BrokerConsumer } from '../collectors/mqtt/index.ts';
-import { startFleet } from '../simulators/index.ts';
+import { startDemo, type Demo } from '../simulators/index.ts';
 import { openDatabase, type Database } from './database.ts';
 import { createApp, type App } from './http/app.ts';
 import { healthRoutes, type BrokerStatus } from './http/routes/health.ts';
 import { meterRoutes } from './http/routes/meters.ts';
 import { serverSettings } from './settings.ts';
-import { provisionDemoFleet } from './demo-fleet.ts';
+import { startPolledDevices } from './polling.ts';
 import { DeviceRegistry, startHeadend, type Headend } from '../headend/index.ts';
 
 const log = contextLogger('server');
@@ -23,7 +23,7 @@ export interface System {
   app: App;
   httpPort: number;
   mqttPort?: number;
-  fleet?: Awaited<ReturnType<typeof startFleet>>;
+  demo?: Demo;
   stop(): Promise<void>;
 }
 
@@ -65,16 +65,19 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
     await app.listen({ port: httpPort, host: settings.httpHost });
     stops.push(() => app.close());
 
-    let fleet: System['fleet'];
-    if (settings.mode === 'all' && settings.demoMeters > 0 && headend) {
-      const meters = await provisionDemoFleet(headend.registry, settings.demoMeters);
-      const url = mqtt.url ?? `mqtt://127.0.0.1:${broker!.port}`;
-      fleet = await startFleet({ url, meters, intervalMs: settings.demoIntervalMs });
-      stops.push(() => fleet!.stop());
-      log.info({ meters: meters.length, url }, 'demo fleet publishing');
+    let demo: Demo | undefined;
+    if (settings.mode === 'all' && headend && (settings.demoMeters > 0 || settings.demoModbusDevices > 0)) {
+      const mqttUrl = mqtt.url ?? `mqtt://127.0.0.1:${broker!.port}`;
+      demo = await startDemo({ registry: headend.registry, mqttUrl, meters: settings.demoMeters, modbusDevices: settings.demoModbusDevices, intervalMs: settings.demoIntervalMs });
+      stops.push(demo.stop);
+    }
+    if (headend) {
+      // After the demo: its Modbus meters are in the registry by now.
+      const polled = await startPolledDevices(headend.registry, headend.pipeline);
+      stops.push(polled.stop);
     }
     log.info({ http: `http://127.0.0.1:${httpPort}`, docs: `http://127.0.0.1:${httpPort}/docs`, mqttPort: broker?.port, database: db.embedded ? 'embedded' : 'DATABASE_URL' }, 'Abone is running');
-    return { db, headend, app, httpPort, mqttPort: broker?.port, fleet, stop: stopAll };
+    return { db, headend, app, httpPort, mqttPort: broker?.port, demo, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -109,6 +109,24 @@ describe('simulators/fleet (real MQTT broker)', () => {
     }
   });
 
+  it('with speedup off, simulated time runs at wall-clock speed from startAt: no backlog burst', async () => {
+    const port = await freePort();
+    const received = new Received();
+    const meters = fleetOf(3, 'RT');
+    const broker = await startBroker(port, received, new Map(meters.map((m) => [m.serial, m.secret])));
+    const fleet = await startFleet({ url: `mqtt://127.0.0.1:${port}`, meters, intervalMs: 10, startAt: Date.now() - 5 * HOUR_MS, speedup: false });
+    try {
+      await sleep(300);
+      fleet.stopPublishing();
+      await fleet.flushed();
+      assert.equal(fleet.stats().published, 0, 'the first simulated hour ends an hour of wall time after the start');
+      assert.equal(fleet.stats().connected, 3);
+    } finally {
+      await fleet.stop();
+      await broker.close();
+    }
+  });
+
   it('survives a broker restart: every message is acknowledged once, nothing is lost', async () => {
     const port = await freePort();
     const received = new Received();

@@ -215,8 +215,9 @@ export async function startFleet(opts: FleetOptions): Promise<Fleet> {
     stop: async () => {
       stopPublishing();
       stopped = true;
-      // A client with nothing outstanding says DISCONNECT; one still waiting for acknowledgements is cut off.
-      await Promise.all(meters.map((m) => m.client?.endAsync(m.inflight > 0)));
+      // A connected client with nothing outstanding says DISCONNECT; one still waiting for acknowledgements is cut off,
+      // and so is one between reconnects (a DISCONNECT would wait for a connection that may never come).
+      await Promise.all(meters.map((m) => m.client?.endAsync(m.inflight > 0 || !m.client.connected)));
       // A forced end never calls the outstanding callbacks: those messages count as errors, and flushed() returns.
       for (const o of [...outstanding]) settleOne(o, false);
       settle();

@@ -1,6 +1,6 @@
 /**
  * The simulators' door: the MQTT meter fleet, the consumption profiles behind it, fault injection, and a pure
- * message generator for benchmarks. (The Modbus device emulator has its own file and exports.)
+ * message generator for benchmarks; and the Modbus TCP meter emulator.
  */
 export { startFleet, DEFAULT_BACKLOG_HOURS, type Fleet, type FleetOptions, type FleetStats } from './fleet.ts';
 export { MeterStream, simulateMessagesForBench, type OutMessage, type StreamOptions } from './meter-stream.ts';
@@ -36,3 +36,7 @@ export {
   type SimEvent,
 } from './faults.ts';
 export { seedFrom, mulberry32, keyedUnit } from './random.ts';
+// The Modbus TCP meter emulator (its own file and owner), through the same door.
+export { startModbusEmulator, MODBUS_EMULATOR_MAP, type ModbusEmulator, type ModbusEmulatorOptions, type EmulatorMode, type EmulatedMeterState } from './modbus-emulator.ts';
+export { provisionDemoFleet, provisionModbusMeters, DEMO_MODELS, DEMO_MODBUS_MODEL, type ProvisionedMeter } from './provision.ts';
+export { startDemo, type Demo, type DemoOptions } from './demo.ts';

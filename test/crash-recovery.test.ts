@@ -15,8 +15,7 @@ import { startEmbeddedPostgres } from '../platform/db/embedded.ts';
 import { createPool } from '../platform/db/pool.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { DeviceRegistry } from '../headend/index.ts';
-import { provisionDemoFleet } from '../server/demo-fleet.ts';
-import { startFleet, type Fleet } from '../simulators/index.ts';
+import { provisionDemoFleet, startFleet, type Fleet } from '../simulators/index.ts';
 
 const METERS = 30;
 const DAY = 86_400_000;

@@ -24,6 +24,7 @@ describe('first run: abone start on embedded defaults', function () {
       ABONE_MQTT_PORT: '0',
       ABONE_MQTT_HOST: '127.0.0.1',
       ABONE_DEMO_METERS: '6',
+      ABONE_DEMO_MODBUS_DEVICES: '1',
       ABONE_DEMO_INTERVAL_MS: '200',
       ABONE_ROLLUP_INTERVAL_MS: '500',
     });
@@ -61,13 +62,19 @@ describe('first run: abone start on embedded defaults', function () {
 
   it('shows demo readings arriving through the API and metrics', async () => {
     const meters = (await get('/api/v1/meters')).body;
-    assert.equal(meters.total, 6);
+    assert.equal(meters.total, 7); // six over MQTT, one polled over Modbus
     const serial = meters.items[0].serial;
     const latest = await eventually(async () => {
       const l = (await get(`/api/v1/meters/${serial}/latest`)).body;
       return l.channels.length >= 4 ? l : undefined;
     });
     assert.ok(latest.channels.some((c: { channel: string }) => c.channel === 'consumption'));
+    const polled = await eventually(async () => {
+      const l = (await get('/api/v1/meters/DEMO-MB-0001/latest')).body;
+      return l.channels?.length === 4 ? l : undefined;
+    });
+    const pressure = polled.channels.find((c: { channel: string }) => c.channel === 'pressure');
+    assert.ok(pressure.value > 0.015 && pressure.value < 0.03, `gas line pressure about 21 mbar, got ${pressure.value} bar`);
     const written = await eventually(async () => {
       const m = String((await get('/metrics')).body).match(/^abone_ingest_readings_written_total (\d+)$/m);
       return m && Number(m[1]) > 100 ? Number(m[1]) : undefined;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { startHeadend, type Headend } from '../../headend/index.ts';
-import { MODBUS_EMULATOR_MAP, startModbusEmulator, type ModbusEmulator } from '../../simulators/modbus-emulator.ts';
+import { MODBUS_EMULATOR_MAP, startModbusEmulator, type ModbusEmulator } from '../../simulators/index.ts';
 import { startModbusPollers, type ModbusDevice, type ModbusPollers } from './index.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

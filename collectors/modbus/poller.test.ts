@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { freePort } from '../../platform/net.ts';
 import { AboneError } from '../../platform/errors.ts';
-import { MODBUS_EMULATOR_MAP, startModbusEmulator, type ModbusEmulator } from '../../simulators/modbus-emulator.ts';
+import { MODBUS_EMULATOR_MAP, startModbusEmulator, type ModbusEmulator } from '../../simulators/index.ts';
 import { startModbusPollers, type ModbusDevice, type ModbusPollers } from './index.ts';
 import type { IngestMessage } from '../../headend/index.ts';
 

@@ -59,6 +59,17 @@ export function startModbusPollers(opts: { pipeline: PipelineSink; devices: read
   };
 }
 
+/** What is wrong with one device's settings, or undefined when it can be polled. Connects to nothing. */
+export function checkModbusDevice(device: ModbusDevice): string | undefined {
+  try {
+    toTargets([device]);
+    return undefined;
+  } catch (err) {
+    if (err instanceof AboneError) return err.message;
+    throw err;
+  }
+}
+
 /** Validates every device and resolves its read plan; throws one error listing every problem. */
 function toTargets(devices: readonly ModbusDevice[]): PollTarget[] {
   const problems: string[] = [];

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { startHeadend, type Headend } from '../../headend/index.ts';
-import { provisionDemoFleet, type ProvisionedMeter } from '../../server/demo-fleet.ts';
+import { provisionDemoFleet, type ProvisionedMeter } from '../../simulators/index.ts';
 import { startEmbeddedBroker, startBrokerConsumer, topicFor, type EmbeddedBroker } from './index.ts';
 
 const limits = { maxBytes: 262_144, maxItems: 10_000 };

@@ -1,9 +1,10 @@
 /**
- * The demo fleet a first `npm start` brings up: two AMI meter models (gas, water) and N meters of each kind,
- * provisioned with fresh MQTT credentials each start. Their serials start with DEMO- so they are easy to tell
- * from real meters (and to remove).
+ * Provisioning of simulated meters in the device registry: the AMI models (gas, water) the fleet speaks as, N meters
+ * with fresh MQTT credentials, and Modbus meters pointing at emulators. Serials carry a prefix (DEMO-, SIM-, ...) so
+ * simulated meters are easy to tell from real ones.
  */
 import type { DeviceRegistry, MeterModelInput } from '../headend/index.ts';
+import { MODBUS_EMULATOR_MAP, type ModbusEmulator } from './modbus-emulator.ts';
 
 export const DEMO_MODELS: MeterModelInput[] = [
   {
@@ -36,6 +37,17 @@ export const DEMO_MODELS: MeterModelInput[] = [
   },
 ];
 
+/** An industrial gas volume corrector read over Modbus TCP (the emulator's register map). */
+export const DEMO_MODBUS_MODEL: MeterModelInput = {
+  code: 'DEMO-GAS-CORRECTOR-MODBUS',
+  manufacturer: 'Demo',
+  commodity: 'gas',
+  registerDigits: 9,
+  registerDecimals: 3,
+  channels: ['volume', 'flow', 'pressure', 'temperature'].map((channel) => ({ channel })),
+  modbusMap: MODBUS_EMULATOR_MAP,
+};
+
 export interface ProvisionedMeter {
   serial: string;
   secret: string;
@@ -52,4 +64,15 @@ export async function provisionDemoFleet(registry: DeviceRegistry, count: number
   await registry.addMeters(meters);
   const secrets = await registry.issueCredentials(meters.map((m) => m.serial));
   return meters.map((m) => ({ serial: m.serial, secret: secrets.get(m.serial)!, commodity: m.commodity, registerDigits: m.commodity === 'gas' ? 8 : 5 }));
+}
+
+/** Registers one Modbus meter per emulator, pointing at the emulator's current address (ports change per start). */
+export async function provisionModbusMeters(registry: DeviceRegistry, emulators: ModbusEmulator[], prefix = 'DEMO', pollSeconds = 10): Promise<string[]> {
+  await registry.upsertModel(DEMO_MODBUS_MODEL);
+  const serials = emulators.map((_, i) => `${prefix}-MB-${String(i + 1).padStart(4, '0')}`);
+  await registry.addMeters(serials.map((serial) => ({ serial, model: DEMO_MODBUS_MODEL.code })));
+  for (const [i, e] of emulators.entries()) {
+    await registry.setCommunication(serials[i], { protocol: 'modbus-tcp', host: e.host, port: e.port, unitId: e.unitId, pollSeconds });
+  }
+  return serials;
 }
