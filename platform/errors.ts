@@ -31,6 +31,15 @@ export const catalogue = {
   ABONE_ERR_HEADEND_INGEST_STOPPED: { status: 503, kind: 'operational', message: 'The ingest pipeline is stopping' },
   ABONE_ERR_MQTT_AUTH_FAILED: { status: 401, kind: 'user', message: 'MQTT authentication failed for {username}' },
   ABONE_ERR_MQTT_TOPIC_FORBIDDEN: { status: 403, kind: 'user', message: 'Client {clientId} may not publish on {topic}' },
+  ABONE_ERR_AUTH_REQUIRED: { status: 401, kind: 'user', message: 'Login required' },
+  ABONE_ERR_AUTH_INVALID_CREDENTIALS: { status: 401, kind: 'user', message: 'Wrong username or password' },
+  ABONE_ERR_AUTH_THROTTLED: { status: 429, kind: 'user', message: 'Too many failed logins; try again in {seconds} s' },
+  ABONE_ERR_AUTH_FORBIDDEN: { status: 403, kind: 'user', message: 'Permission {permission} required' },
+  ABONE_ERR_AUTH_OUT_OF_SCOPE: { status: 403, kind: 'user', message: 'Permission {permission} does not reach {where}' },
+  ABONE_ERR_AUTH_USER_EXISTS: { status: 409, kind: 'user', message: 'User {username} already exists' },
+  ABONE_ERR_AUTH_USER_NOT_FOUND: { status: 404, kind: 'user', message: 'User {username} not found' },
+  ABONE_ERR_AUTH_ROLE_UNKNOWN: { status: 400, kind: 'user', message: 'Unknown role {role}' },
+  ABONE_ERR_AUTH_WEAK_PASSWORD: { status: 400, kind: 'user', message: 'Password too weak: {reason}' },
   ABONE_ERR_MODBUS_MAP_INVALID: { status: 400, kind: 'user', message: 'Invalid Modbus register map: {detail}' },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { defineSettings, loadSettings, setting } from './config.ts';
+import { scrubText } from './pii.ts';
 
 const loggingSettings = defineSettings('logging', {
   level: setting('ABONE_LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info', 'least severe level written to the log (JSON lines on stdout)'),
@@ -20,6 +21,8 @@ export const rootLogger = pino({
     paths: ['password', 'secret', '*.password', '*.secret', 'tckn', '*.tckn', 'iban', '*.iban', 'phone', '*.phone', 'req.headers.authorization', 'req.headers.cookie'],
     censor: '[masked]',
   },
+  // The last line of defence: whatever a log call was given, a TCKN, IBAN or phone number leaves masked.
+  hooks: { streamWrite: scrubText },
 });
 
 export type Logger = pino.Logger;

@@ -5,9 +5,12 @@
  *   simulate --meters N [--modbus N] [--faults gapRate=0.05,...]   a simulated fleet (MQTT) and Modbus emulators
  *                                  for the running system
  *   meter credential <serial>      issue a new MQTT secret for a meter (printed once)
+ *   user add <username> --role r   create a user (password from ABONE_NEW_USER_PASSWORD, or generated and printed once)
  *   config                         every setting with its variable, default and meaning
  */
 import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { audit, createUser, syncCatalogue } from '../modules/access/index.ts';
 import { loadSettings, settingsMarkdown } from '../platform/config.ts';
 import { AboneError } from '../platform/errors.ts';
 import { contextLogger } from '../platform/logger.ts';
@@ -39,11 +42,13 @@ async function main(argv: string[]): Promise<void> {
       return simulate(rest);
     case 'meter':
       return meter(rest);
+    case 'user':
+      return user(rest);
     case 'config':
       console.log(settingsMarkdown());
       return;
     default:
-      console.error('usage: abone start | migrate | simulate --meters N [--modbus N] [--interval ms] [--url mqtt://..] [--faults name=rate,..] | meter credential <serial> | config');
+      console.error('usage: abone start | migrate | simulate --meters N [--modbus N] [--interval ms] [--url mqtt://..] [--faults name=rate,..] | meter credential <serial> | user add <username> --role <roles> | config');
       process.exitCode = 2;
   }
 }
@@ -97,6 +102,24 @@ async function meter(args: string[]): Promise<void> {
   const db = await openDatabase({ startEmbedded: false, runMigrations: false });
   try {
     console.log(await new DeviceRegistry(db.pool).issueCredential(serial));
+  } finally {
+    await db.pool.end();
+  }
+}
+
+/** `abone user add <username> --role r1,r2 [--name "Full Name"]`: the password comes from ABONE_NEW_USER_PASSWORD or is generated and printed once to stdout (never to the log). */
+async function user(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { role: { type: 'string', default: '' }, name: { type: 'string' } } });
+  const [sub, username] = positionals;
+  if (sub !== 'add' || !username || !values.role) throw new Error('usage: abone user add <username> --role admin[,ami_operator,...] [--name "Full Name"]');
+  const db = await openDatabase({ startEmbedded: false, runMigrations: true });
+  try {
+    await syncCatalogue(db.pool);
+    const generated = !process.env.ABONE_NEW_USER_PASSWORD;
+    const password = process.env.ABONE_NEW_USER_PASSWORD ?? randomBytes(18).toString('base64url');
+    await createUser(db.pool, { username, displayName: values.name ?? username, password, roles: values.role.split(',').map((role) => ({ role: role.trim() })) });
+    await audit(db.pool, 'system', { action: 'user.create', entity: 'user', entityId: username, detail: { via: 'cli' } });
+    console.log(generated ? `user ${username} created; password (shown once): ${password}` : `user ${username} created`);
   } finally {
     await db.pool.end();
   }

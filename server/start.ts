@@ -13,6 +13,7 @@ import { healthRoutes, type BrokerStatus } from './http/routes/health.ts';
 import { meterRoutes } from './http/routes/meters.ts';
 import { serverSettings } from './settings.ts';
 import { startPolledDevices } from './polling.ts';
+import { accessRoutes, startAccess } from '../modules/access/index.ts';
 import { DeviceRegistry, startHeadend, type Headend } from '../headend/index.ts';
 
 const log = contextLogger('server');
@@ -54,7 +55,9 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
     const brokerStatus = (): BrokerStatus =>
       broker ? { mode: 'embedded', connected: true, port: broker.port, clients: broker.connectedClients() } : consumer ? { mode: 'external', connected: consumer.connected() } : { mode: 'none', connected: false };
 
-    const app = await createApp();
+    const access = await startAccess(db.pool);
+    const app = await createApp(db.pool);
+    accessRoutes(app, { pool: db.pool, throttle: access.throttle, sessionHours: access.settings.sessionHours, cookieSecure: access.settings.cookieSecure });
     healthRoutes(app, { pool: db.pool, pipeline: headend?.pipeline, broker: brokerStatus });
     meterRoutes(app, { pool: db.pool, registry: headend?.registry ?? new DeviceRegistry(db.pool) });
     const httpPort = await choosePort(

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { startAbone, type AboneProcess } from './support/process.ts';
 
 describe('first run: abone start on embedded defaults', function () {
@@ -27,6 +27,7 @@ describe('first run: abone start on embedded defaults', function () {
       ABONE_DEMO_MODBUS_DEVICES: '1',
       ABONE_DEMO_INTERVAL_MS: '200',
       ABONE_ROLLUP_INTERVAL_MS: '500',
+      ABONE_ADMIN_PASSWORD_FILE: `${dataDir}-admin-password`,
     });
     const running = await abone.waitForLog((l) => l.msg === 'Abone is running');
     base = running.http;
@@ -36,10 +37,12 @@ describe('first run: abone start on embedded defaults', function () {
     await rm(dataDir, { recursive: true, force: true });
     await rm(`${dataDir}.secret`, { force: true });
     await rm(`${dataDir}.port`, { force: true });
+    await rm(`${dataDir}-admin-password`, { force: true });
   });
 
+  let cookie = '';
   const get = async (path: string) => {
-    const res = await fetch(base + path);
+    const res = await fetch(base + path, { headers: { cookie } });
     return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text() };
   };
   const eventually = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => {
@@ -58,6 +61,19 @@ describe('first run: abone start on embedded defaults', function () {
     assert.equal(body.status, 'ok');
     assert.equal(body.database.ok, true);
     assert.equal(body.broker.mode, 'embedded');
+  });
+
+  it('creates the first administrator with a password in a private file, never in the log', async () => {
+    const password = (await readFile(`${dataDir}-admin-password`, 'utf8')).trim();
+    assert.ok(password.length >= 20);
+    assert.ok(!abone.logs.some((l) => JSON.stringify(l).includes(password)));
+    assert.equal((await get('/api/v1/meters')).status, 401);
+    const res = await fetch(base + '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+    assert.equal(res.status, 200);
+    const setCookie = res.headers.get('set-cookie') ?? '';
+    assert.match(setCookie, /HttpOnly/i);
+    assert.match(setCookie, /SameSite=Strict/i);
+    cookie = setCookie.split(';')[0];
   });
 
   it('shows demo readings arriving through the API and metrics', async () => {

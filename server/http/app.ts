@@ -4,15 +4,19 @@
  * ABONE_ERR_HTTP_VALIDATION; anything unexpected is logged with its stack and answered without internals.
  */
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { serializerCompiler, validatorCompiler, jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AboneError } from '../../platform/errors.ts';
 import { rootLogger, newCorrelationId } from '../../platform/logger.ts';
+import { installGuard } from '../../modules/access/index.ts';
+import type { Pool } from '../../platform/db/pool.ts';
 
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 
-export async function createApp(): Promise<App> {
+/** The app with cookies and the permission guard in place: every route registered on it must declare a permission. */
+export async function createApp(pool: Pool): Promise<App> {
   const app = Fastify({
     loggerInstance: rootLogger.child({ context: 'http' }),
     genReqId: (req) => (typeof req.headers['x-correlation-id'] === 'string' ? req.headers['x-correlation-id'].slice(0, 64) : newCorrelationId()),
@@ -21,6 +25,8 @@ export async function createApp(): Promise<App> {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  await app.register(cookie);
+  installGuard(app, pool);
   await app.register(swagger, {
     openapi: { info: { title: 'Abone API', version: '0.1.0', description: 'Subscriber management and AMI head-end' } },
     transform: jsonSchemaTransform,

@@ -15,6 +15,7 @@ export function healthRoutes(app: App, deps: { pool: pg.Pool; pipeline?: IngestP
   app.get(
     '/health',
     {
+      config: { permission: 'public' }, // load balancers and monitoring ask without a login; it shows no personal data
       schema: {
         summary: 'Liveness and readiness: database, MQTT broker and ingest lag',
         response: {
@@ -45,7 +46,7 @@ export function healthRoutes(app: App, deps: { pool: pg.Pool; pipeline?: IngestP
     },
   );
 
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics of ingest', produces: ['text/plain'] } }, async (_req, reply) => {
+  app.get('/metrics', { config: { permission: 'public' }, schema: { summary: 'Prometheus metrics of ingest', produces: ['text/plain'] } }, async (_req, reply) => {
     const broker = deps.broker();
     const text = deps.pipeline?.metrics.toPrometheus({ abone_mqtt_connected_clients: broker.clients ?? 0, abone_pool_waiting: deps.pool.waitingCount }) ?? '';
     return reply.type('text/plain; version=0.0.4').send(text);

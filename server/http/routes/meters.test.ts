@@ -5,11 +5,14 @@ import { parseMqttMessage } from '../../../collectors/mqtt/index.ts';
 import { createApp, type App } from '../app.ts';
 import { meterRoutes } from './meters.ts';
 import { healthRoutes } from './health.ts';
+import { accessRoutes, LoginThrottle } from '../../../modules/access/index.ts';
+import { sessionAs } from '../../../test/support/auth.ts';
 
 describe('HTTP API: health, meters, latest values, series', () => {
   let db: TestDatabase;
   let headend: Headend;
   let app: App;
+  let get: (url: string) => Promise<Awaited<ReturnType<App['inject']>>>;
 
   before(async () => {
     db = await createTestDatabase();
@@ -26,10 +29,13 @@ describe('HTTP API: health, meters, latest values, series', () => {
     }
     await headend.pipeline.submit(parseMqttMessage('abone/v1/meters/W-1/readings', Buffer.from(JSON.stringify({ readings })), { maxBytes: 1e6, maxItems: 1e4 }));
     await headend.runRollupsNow();
-    app = await createApp();
+    app = await createApp(db.pool);
+    accessRoutes(app, { pool: db.pool, throttle: new LoginThrottle({ maxFailures: 5, lockMinutes: 15, maxFailuresPerIp: 20, ipWindowMinutes: 15 }), sessionHours: 1, cookieSecure: true });
     healthRoutes(app, { pool: db.pool, pipeline: headend.pipeline, broker: () => ({ mode: 'embedded', connected: true, port: 1, clients: 0 }) });
     meterRoutes(app, { pool: db.pool, registry: headend.registry });
     await app.ready();
+    const operator = await sessionAs(app, db.pool, [{ role: 'ami_operator' }]);
+    get = (url: string) => app.inject({ method: 'GET', url, headers: { cookie: operator.cookie } });
   });
   after(async () => {
     await app.close();
@@ -38,32 +44,32 @@ describe('HTTP API: health, meters, latest values, series', () => {
   });
 
   it('says all is well on /health and counts on /metrics', async () => {
-    const health = await app.inject('/health');
+    const health = await get('/health');
     assert.equal(health.statusCode, 200);
     assert.equal(health.json().status, 'ok');
     assert.equal(health.json().ingest.readingsWritten, 144);
-    const metrics = await app.inject('/metrics');
+    const metrics = await get('/metrics');
     assert.match(metrics.body, /^abone_ingest_readings_written_total 144$/m);
   });
 
   it('lists meters and their latest values', async () => {
-    const list = await app.inject('/api/v1/meters?commodity=water');
+    const list = await get('/api/v1/meters?commodity=water');
     assert.deepEqual(list.json().items.map((m: { serial: string }) => m.serial), ['W-1']);
-    const latest = await app.inject('/api/v1/meters/W-1/latest');
+    const latest = await get('/api/v1/meters/W-1/latest');
     const byChannel = Object.fromEntries(latest.json().channels.map((c: { channel: string; value: number }) => [c.channel, c.value]));
     assert.deepEqual(byChannel, { volume: 100.48, consumption: 0.01, pressure: 3.0 });
   });
 
   it('serves daily series from rollups by channel kind', async () => {
     const q = 'from=2026-03-09T21:00:00Z&to=2026-03-11T21:00:00Z&resolution=day';
-    const consumption = (await app.inject(`/api/v1/meters/W-1/series?channel=consumption&${q}`)).json();
+    const consumption = (await get(`/api/v1/meters/W-1/series?channel=consumption&${q}`)).json();
     assert.deepEqual(consumption.points.map((p: { value: number }) => Number(p.value.toFixed(6))), [0.24, 0.24]);
-    const pressure = (await app.inject(`/api/v1/meters/W-1/series?channel=pressure&${q}`)).json();
+    const pressure = (await get(`/api/v1/meters/W-1/series?channel=pressure&${q}`)).json();
     // 6 night hours at 3.4 and 18 day hours at 3.0: mean 3.1, min 3.0, max 3.4
     assert.deepEqual(pressure.points.map((p: { value: number; min: number; max: number }) => [Number(p.value.toFixed(6)), p.min, p.max]), [[3.1, 3, 3.4], [3.1, 3, 3.4]]);
-    const volume = (await app.inject(`/api/v1/meters/W-1/series?channel=volume&${q}`)).json();
+    const volume = (await get(`/api/v1/meters/W-1/series?channel=volume&${q}`)).json();
     assert.deepEqual(volume.points.map((p: { value: number; delta: number }) => [Number(p.value.toFixed(6)), Number(p.delta.toFixed(6))]), [[100.24, 0.23], [100.48, 0.24]]);
-    const raw = (await app.inject(`/api/v1/meters/W-1/series?channel=consumption&resolution=raw&from=2026-03-09T21:00:00Z&to=2026-03-09T23:00:00Z`)).json();
+    const raw = (await get(`/api/v1/meters/W-1/series?channel=consumption&resolution=raw&from=2026-03-09T21:00:00Z&to=2026-03-09T23:00:00Z`)).json();
     assert.equal(raw.points.length, 2);
   });
 
@@ -78,7 +84,7 @@ describe('HTTP API: health, meters, latest values, series', () => {
       ['/nowhere', 404, 'ABONE_ERR_HTTP_NOT_FOUND'],
     ];
     for (const [url, status, code] of cases) {
-      const res = await app.inject(url);
+      const res = await get(url);
       assert.equal(res.statusCode, status, url);
       assert.equal(res.json().code, code, url);
     }

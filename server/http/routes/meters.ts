@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type pg from 'pg';
 import type { App } from '../app.ts';
 import { AboneError } from '../../../platform/errors.ts';
+import { actorOf, audit } from '../../../modules/access/index.ts';
 import { CHANNEL_BY_CODE, CHANNEL_BY_ID, querySeries, RESOLUTIONS, type DeviceRegistry } from '../../../headend/index.ts';
 
 const Serial = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -13,6 +14,7 @@ export function meterRoutes(app: App, deps: { pool: pg.Pool; registry: DeviceReg
   app.get(
     '/api/v1/meters',
     {
+      config: { permission: 'meters.read' },
       schema: {
         summary: 'List meters',
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0), commodity: z.enum(['gas', 'water', 'electricity']).optional() }),
@@ -31,7 +33,7 @@ export function meterRoutes(app: App, deps: { pool: pg.Pool; registry: DeviceReg
     },
   );
 
-  app.get('/api/v1/meters/:serial', { schema: { summary: 'One meter with the channels its model reports', params: z.object({ serial: Serial }) } }, async (req) => {
+  app.get('/api/v1/meters/:serial', { config: { permission: 'meters.read' }, schema: { summary: 'One meter with the channels its model reports', params: z.object({ serial: Serial }) } }, async (req) => {
     const meter = await registry.get(req.params.serial);
     const { rows } = await pool.query(`SELECT code, register_digits AS "registerDigits", register_decimals AS "registerDecimals" FROM meter_model WHERE id = $1`, [meter.modelId]);
     return {
@@ -44,7 +46,7 @@ export function meterRoutes(app: App, deps: { pool: pg.Pool; registry: DeviceReg
     };
   });
 
-  app.get('/api/v1/meters/:serial/latest', { schema: { summary: 'Latest value of each channel of a meter', params: z.object({ serial: Serial }) } }, async (req) => {
+  app.get('/api/v1/meters/:serial/latest', { config: { permission: 'meters.read' }, schema: { summary: 'Latest value of each channel of a meter', params: z.object({ serial: Serial }) } }, async (req) => {
     const meter = await registry.get(req.params.serial);
     const { rows } = await pool.query(
       `SELECT c.code AS channel, c.unit, r.ts, r.value, r.received_at AS "receivedAt"
@@ -59,6 +61,7 @@ export function meterRoutes(app: App, deps: { pool: pg.Pool; registry: DeviceReg
   app.get(
     '/api/v1/meters/:serial/series',
     {
+      config: { permission: 'meters.read' },
       schema: {
         summary: 'A channel of a meter over time; hour/day/month come from rollups (days and months are Europe/Istanbul)',
         params: z.object({ serial: Serial }),
@@ -87,6 +90,7 @@ export function meterRoutes(app: App, deps: { pool: pg.Pool; registry: DeviceReg
   app.get(
     '/api/v1/dead-letters',
     {
+      config: { permission: 'ingest.dead_letters.read' },
       schema: {
         summary: 'Recently rejected payloads with their reason (raw bytes are not returned, only size and SHA-256)',
         querystring: z.object({ reason: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }),
@@ -99,6 +103,26 @@ export function meterRoutes(app: App, deps: { pool: pg.Pool; registry: DeviceReg
         [req.query.reason ?? null, req.query.limit],
       );
       return { items: rows };
+    },
+  );
+
+  app.post(
+    '/api/v1/meters/:serial/credentials',
+    { config: { permission: 'devices.credentials' }, schema: { summary: 'Issue (or rotate) a meter\'s MQTT secret; the old one stops working; the new one is shown once', params: z.object({ serial: Serial }) } },
+    async (req, reply) => {
+      const secret = await registry.issueCredential(req.params.serial);
+      await audit(pool, actorOf(req), { action: 'device.credential.issue', entity: 'meter', entityId: req.params.serial, correlationId: req.id, ip: req.ip });
+      return reply.status(201).send({ serial: req.params.serial, username: req.params.serial, clientId: req.params.serial, password: secret });
+    },
+  );
+
+  app.delete(
+    '/api/v1/meters/:serial/credentials',
+    { config: { permission: 'devices.credentials' }, schema: { summary: 'Revoke a meter\'s MQTT secret: it can no longer connect', params: z.object({ serial: Serial }) } },
+    async (req) => {
+      await registry.revokeCredential(req.params.serial);
+      await audit(pool, actorOf(req), { action: 'device.credential.revoke', entity: 'meter', entityId: req.params.serial, correlationId: req.id, ip: req.ip });
+      return { serial: req.params.serial, revoked: true };
     },
   );
 }

@@ -1,0 +1,53 @@
+/**
+ * Permissions and the default roles, as data. At start-up `syncCatalogue` adds what is missing to the database:
+ * new permissions, new roles with their defaults, and every permission to `admin`. It never removes a grant an
+ * administrator made or took away, so roles stay the utility's to shape. A context that adds routes adds its
+ * permissions here.
+ */
+import type pg from 'pg';
+
+export const PERMISSIONS = {
+  'meters.read': 'See meters, their latest values and series',
+  'meters.manage': 'Register meters and models, change how they communicate',
+  'devices.credentials': 'Issue, rotate and revoke meters\' MQTT credentials',
+  'ingest.dead_letters.read': 'See rejected payloads and why',
+  'users.manage': 'Create users, grant roles and scopes, issue API tokens',
+  'audit.read': 'Read the audit trail',
+  'pii.reveal': 'See personal data (TCKN, VKN, IBAN, phone) in full; every showing is audited',
+  'parties.read': 'See parties (subscribers), personal data masked',
+  'parties.manage': 'Create and change parties',
+  'warehouse.stock.read': 'See meters in stock, per warehouse in scope',
+  'warehouse.stock.move': 'Move meters between warehouses in scope',
+} as const;
+
+export type Permission = keyof typeof PERMISSIONS;
+/** What a route declares when it needs no login (health checks, metrics scraping, login itself). */
+export const PUBLIC = 'public';
+export type RoutePermission = Permission | typeof PUBLIC;
+
+export const ROLES: Record<string, { name: string; permissions: Permission[] }> = {
+  admin: { name: 'Administrator', permissions: Object.keys(PERMISSIONS) as Permission[] },
+  ami_operator: { name: 'AMI operator', permissions: ['meters.read', 'meters.manage', 'devices.credentials', 'ingest.dead_letters.read'] },
+  billing_clerk: { name: 'Billing clerk', permissions: ['meters.read', 'parties.read'] },
+  cashier: { name: 'Cashier', permissions: ['parties.read'] },
+  field_crew: { name: 'Field crew', permissions: ['meters.read', 'warehouse.stock.read'] },
+  warehouse_keeper: { name: 'Warehouse keeper', permissions: ['meters.read', 'warehouse.stock.read', 'warehouse.stock.move'] },
+  legal_officer: { name: 'Legal officer', permissions: ['parties.read', 'pii.reveal'] },
+  call_centre_agent: { name: 'Call-centre agent', permissions: ['parties.read', 'parties.manage', 'meters.read'] },
+  auditor: { name: 'Read-only auditor', permissions: ['meters.read', 'parties.read', 'audit.read', 'ingest.dead_letters.read', 'warehouse.stock.read'] },
+};
+
+export async function syncCatalogue(pool: pg.Pool): Promise<void> {
+  const perms = Object.entries(PERMISSIONS);
+  await pool.query(
+    `INSERT INTO permission (code, description) SELECT * FROM unnest($1::text[], $2::text[])
+     ON CONFLICT (code) DO UPDATE SET description = EXCLUDED.description`,
+    [perms.map((p) => p[0]), perms.map((p) => p[1])],
+  );
+  for (const [code, role] of Object.entries(ROLES)) {
+    const { rowCount } = await pool.query('INSERT INTO role (code, name) VALUES ($1, $2) ON CONFLICT DO NOTHING', [code, role.name]);
+    if (rowCount || code === 'admin') {
+      await pool.query(`INSERT INTO role_permission (role, permission) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, [code, role.permissions]);
+    }
+  }
+}
