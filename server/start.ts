@@ -9,12 +9,12 @@ import { startEmbeddedBroker, startBrokerConsumer, mqttSettings, type EmbeddedBr
 import { startDemo, type Demo } from '../simulators/index.ts';
 import { openDatabase, type Database } from './database.ts';
 import { createApp, type App } from './http/app.ts';
-import { healthRoutes, type BrokerStatus } from './http/routes/health.ts';
-import { meterRoutes } from './http/routes/meters.ts';
+import { type BrokerStatus } from './http/routes/health.ts';
+import { registerRoutes } from './http/routes/index.ts';
 import { serverSettings } from './settings.ts';
 import { startPolledDevices } from './polling.ts';
-import { accessRoutes, startAccess } from '../modules/access/index.ts';
-import { DeviceRegistry, startHeadend, type Headend } from '../headend/index.ts';
+import { startAccess } from '../modules/access/index.ts';
+import { startHeadend, type Headend } from '../headend/index.ts';
 
 const log = contextLogger('server');
 
@@ -57,9 +57,7 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
 
     const access = await startAccess(db.pool);
     const app = await createApp(db.pool);
-    accessRoutes(app, { pool: db.pool, throttle: access.throttle, sessionHours: access.settings.sessionHours, cookieSecure: access.settings.cookieSecure });
-    healthRoutes(app, { pool: db.pool, pipeline: headend?.pipeline, broker: brokerStatus });
-    meterRoutes(app, { pool: db.pool, registry: headend?.registry ?? new DeviceRegistry(db.pool) });
+    registerRoutes(app, { pool: db.pool, throttle: access.throttle, sessionHours: access.settings.sessionHours, cookieSecure: access.settings.cookieSecure, registry: headend?.registry, pipeline: headend?.pipeline, broker: brokerStatus });
     const httpPort = await choosePort(
       settings.httpPort,
       (chosen) => log.warn({ preferred: settings.httpPort, port: chosen }, `port ${settings.httpPort} is busy; HTTP takes ${chosen} (set ABONE_HTTP_PORT to choose)`),

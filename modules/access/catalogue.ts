@@ -17,7 +17,8 @@ export const PERMISSIONS = {
   'parties.read': 'See parties (subscribers), personal data masked',
   'parties.manage': 'Create and change parties',
   'warehouse.stock.read': 'See meters in stock, per warehouse in scope',
-  'warehouse.stock.move': 'Move meters between warehouses in scope',
+  'warehouse.stock.move': 'Receive meters into, and move them out of, warehouses in scope',
+  'warehouse.manage': 'Create warehouses and set their region',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,0 +1,27 @@
+/**
+ * Every HTTP route of the system, registered on one app. The server and the tests that walk the whole route table
+ * (the permission matrix) build the app the same way, so a test sees exactly what production serves.
+ */
+import type pg from 'pg';
+import { accessRoutes, type LoginThrottle } from '../../../modules/access/index.ts';
+import { DeviceRegistry, type IngestPipeline } from '../../../headend/index.ts';
+import type { App } from '../app.ts';
+import { healthRoutes, type BrokerStatus } from './health.ts';
+import { meterRoutes } from './meters.ts';
+
+export interface RouteDeps {
+  pool: pg.Pool;
+  throttle: LoginThrottle;
+  sessionHours: number;
+  cookieSecure: boolean;
+  registry?: DeviceRegistry;
+  pipeline?: IngestPipeline;
+  broker?: () => BrokerStatus;
+}
+
+export function registerRoutes(app: App, deps: RouteDeps): void {
+  const { pool } = deps;
+  accessRoutes(app, deps);
+  healthRoutes(app, { pool, pipeline: deps.pipeline, broker: deps.broker ?? (() => ({ mode: 'none', connected: false })) });
+  meterRoutes(app, { pool, registry: deps.registry ?? new DeviceRegistry(pool) });
+}
