@@ -13,7 +13,8 @@ import { createUser, setRoles } from './users.ts';
 
 type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 
-const Username = z.string().min(1).max(64);
+// Control characters (NUL above all) never reach the database: PostgreSQL text cannot hold NUL.
+const Username = z.string().min(1).max(64).regex(/^[^\p{Cc}]+$/u, 'no control characters');
 const Grant = z.object({ role: z.string().max(64), regions: z.array(z.string().max(64)).max(500).nullish(), warehouses: z.array(z.string().max(64)).max(500).nullish() });
 
 export function accessRoutes(app: App, deps: { pool: pg.Pool; throttle: LoginThrottle; sessionHours: number; cookieSecure: boolean }): void {
@@ -22,7 +23,7 @@ export function accessRoutes(app: App, deps: { pool: pg.Pool; throttle: LoginThr
 
   app.post(
     '/api/v1/auth/login',
-    { config: { permission: 'public' }, schema: { summary: 'Log in; sets an HttpOnly session cookie', body: z.object({ username: Username, password: z.string().min(1).max(1024) }) } },
+    { config: { permission: 'public' }, schema: { summary: 'Log in; sets an HttpOnly session cookie', body: z.object({ username: Username, password: z.string().min(1).max(1024).regex(/^[^\u0000]+$/, 'no NUL') }) } },
     async (req, reply) => {
       const userId = await login(pool, deps.throttle, req.body.username, req.body.password, req.ip, req.id);
       const secret = await createSession(pool, userId, deps.sessionHours);

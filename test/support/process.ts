@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { once } from 'node:events';
+import { appendFileSync } from 'node:fs';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/abone.js');
 
@@ -19,7 +20,8 @@ export interface AboneProcess {
 
 export function startAbone(args: string[], env: Record<string, string>): AboneProcess {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, ABONE_LOG_LEVEL: 'info', NODE_ENV: 'production', ...env },
+    // The child logs to stdout, where this harness reads it; its lines join the run's log file for the scan.
+    env: { ...process.env, ABONE_LOG_LEVEL: 'info', ABONE_LOG_FILE: '', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Array<Record<string, any>> = [];
@@ -39,6 +41,7 @@ export function startAbone(args: string[], env: Record<string, string>): AbonePr
         parsed = { msg: line };
       }
       logs.push(parsed);
+      if (process.env.ABONE_LOG_FILE) appendFileSync(process.env.ABONE_LOG_FILE, line + '\n');
       for (const w of waiters.filter((w) => w.match(parsed))) {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve(parsed);
