@@ -93,6 +93,22 @@ describe('access control: login, sessions, tokens, throttling, audit', function 
     assert.equal((await login(admin.username, TEST_PASSWORD, '10.3.3.3')).statusCode, 200); // other addresses unaffected
   });
 
+  it('changes passwords, resets them, and disables users at once', async () => {
+    const u = await sessionAs(app, db.pool, [{ role: 'cashier' }]);
+    const headers = { cookie: u.cookie };
+    const weak = await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers, payload: { current: TEST_PASSWORD, next: 'short' } });
+    assert.equal(weak.json().code, 'ABONE_ERR_AUTH_WEAK_PASSWORD');
+    const wrong = await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers, payload: { current: 'not it at all', next: 'a much better passphrase' } });
+    assert.equal(wrong.statusCode, 401);
+    assert.equal((await app.inject({ method: 'POST', url: '/api/v1/auth/password', headers, payload: { current: TEST_PASSWORD, next: 'a much better passphrase' } })).statusCode, 200);
+    assert.equal((await login(u.username, TEST_PASSWORD, '10.4.0.1')).statusCode, 401);
+    assert.equal((await login(u.username, 'a much better passphrase', '10.4.0.2')).statusCode, 200);
+    assert.equal((await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers })).statusCode, 200); // the session that changed it lives on
+    await app.inject({ method: 'PUT', url: `/api/v1/users/${u.username}/status`, headers: { cookie: admin.cookie }, payload: { status: 'disabled' } });
+    assert.equal((await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers })).statusCode, 401);
+    assert.equal((await login(u.username, 'a much better passphrase', '10.4.0.3')).statusCode, 401);
+  });
+
   it('expires sessions', async () => {
     const s = await sessionAs(app, db.pool, [{ role: 'auditor' }]);
     await db.pool.query(`UPDATE user_session SET expires_at = now() - interval '1 second' WHERE user_id = (SELECT id FROM app_user WHERE username = $1)`, [s.username]);

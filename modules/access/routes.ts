@@ -9,7 +9,8 @@ import { ROLES } from './catalogue.ts';
 import { createSession, createToken, revokeSession, revokeToken } from './credentials.ts';
 import { actorOf, AUTHENTICATED, SESSION_COOKIE } from './guard.ts';
 import { login, type LoginThrottle } from './login.ts';
-import { createUser, setRoles } from './users.ts';
+import { changePassword, createUser, endAllSessions, setRoles } from './users.ts';
+import { verifyPassword } from './passwords.ts';
 
 type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 
@@ -46,6 +47,42 @@ export function accessRoutes(app: App, deps: { pool: pg.Pool; throttle: LoginThr
     );
     return { username: actor.username, via: actor.via, permissions };
   });
+
+  app.post(
+    '/api/v1/auth/password',
+    { config: { permission: AUTHENTICATED }, schema: { summary: 'Change my password; my other sessions end', body: z.object({ current: z.string().min(1).max(1024), next: z.string().min(1).max(1024) }) } },
+    async (req) => {
+      const actor = actorOf(req);
+      const { rows } = await pool.query('SELECT password_hash FROM app_user WHERE id = $1', [actor.userId]);
+      if (!(await verifyPassword(rows[0]?.password_hash, req.body.current))) throw new AboneError('ABONE_ERR_AUTH_INVALID_CREDENTIALS');
+      await changePassword(pool, actor.userId, actor.username, req.body.next, req.cookies[SESSION_COOKIE]);
+      await audit(pool, actor, { action: 'user.password', entity: 'user', entityId: actor.username, ...meta(req) });
+      return { ok: true };
+    },
+  );
+
+  app.put(
+    '/api/v1/users/:username/password',
+    { config: { permission: 'users.manage' }, schema: { summary: 'Reset a user\'s password; all their sessions end', params: z.object({ username: Username }), body: z.object({ password: z.string().min(1).max(1024) }) } },
+    async (req) => {
+      const userId = await userIdOf(pool, req.params.username);
+      await changePassword(pool, userId, req.params.username, req.body.password);
+      await audit(pool, actorOf(req), { action: 'user.password.reset', entity: 'user', entityId: req.params.username, ...meta(req) });
+      return { ok: true };
+    },
+  );
+
+  app.put(
+    '/api/v1/users/:username/status',
+    { config: { permission: 'users.manage' }, schema: { summary: 'Disable or enable a user; disabling ends their sessions and tokens at once', params: z.object({ username: Username }), body: z.object({ status: z.enum(['active', 'disabled']) }) } },
+    async (req) => {
+      const userId = await userIdOf(pool, req.params.username);
+      await pool.query('UPDATE app_user SET status = $2 WHERE id = $1', [userId, req.body.status]);
+      if (req.body.status === 'disabled') await endAllSessions(pool, userId);
+      await audit(pool, actorOf(req), { action: 'user.status', entity: 'user', entityId: req.params.username, detail: { status: req.body.status }, ...meta(req) });
+      return { username: req.params.username, status: req.body.status };
+    },
+  );
 
   app.get('/api/v1/users', { config: { permission: 'users.manage' }, schema: { summary: 'Users with their roles and scopes' } }, async () => {
     const { rows } = await pool.query(

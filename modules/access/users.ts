@@ -4,6 +4,7 @@ import { AboneError } from '../../platform/errors.ts';
 import { mergeGrants, type Actor } from './actor.ts';
 import { ROLES } from './catalogue.ts';
 import { checkStrength, hashPassword } from './passwords.ts';
+import { createHash } from 'node:crypto';
 
 export interface RoleGrant {
   role: string;
@@ -67,4 +68,18 @@ export async function loadActor(pool: pg.Pool, userId: number, via: Actor['via']
   const { rows: user } = await pool.query(`SELECT username FROM app_user WHERE id = $1 AND status = 'active'`, [userId]);
   if (!user.length) return undefined;
   return { userId, username: user[0].username, via, tokenName, permissions: mergeGrants(rows) };
+}
+
+/** Sets a new password and ends the user's sessions (all but `keepSession`, the one making the change). */
+export async function changePassword(pool: pg.Pool, userId: number, username: string, password: string, keepSession?: string): Promise<void> {
+  checkStrength(password, username);
+  await pool.query('UPDATE app_user SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE id = $1', [userId, await hashPassword(password)]);
+  const keep = keepSession ? createHash('sha256').update(keepSession).digest() : null;
+  await pool.query('UPDATE user_session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND ($2::bytea IS NULL OR id_sha256 <> $2)', [userId, keep]);
+}
+
+/** Ends every session and revokes every API token of a user. */
+export async function endAllSessions(pool: pg.Pool, userId: number): Promise<void> {
+  await pool.query('UPDATE user_session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+  await pool.query('UPDATE api_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
 }
