@@ -22,7 +22,7 @@ export interface SeriesPoint {
 
 export async function querySeries(
   pool: pg.Pool,
-  q: { meterId: number; channel: Channel; resolution: Resolution; from: Date; to: Date; limit: number },
+  q: { meterId: number; channel: Channel; resolution: Resolution; from: Date; to: Date; limit: number; registerDigits?: number },
 ): Promise<SeriesPoint[]> {
   if (q.resolution === 'raw') {
     const { rows } = await pool.query(
@@ -42,7 +42,10 @@ export async function querySeries(
     if (q.channel.kind === 'interval') return { ...base, value: r.sum };
     if (q.channel.kind === 'instant') return { ...base, value: r.sum / r.n };
     // Register: consumption over the bucket is last - previous bucket's last (or - first within the first bucket).
-    const delta = r.last_value - (previousLast ?? r.first_value);
+    // A register that wrapped past its last digit (99999.999 -> 0) shows a step of nearly minus its whole range:
+    // add the range back. A small negative step is reverse flow, real and kept.
+    let delta = r.last_value - (previousLast ?? r.first_value);
+    if (q.registerDigits !== undefined && delta < -(10 ** q.registerDigits) / 2) delta += 10 ** q.registerDigits;
     previousLast = r.last_value;
     return { ...base, value: r.last_value, delta };
   });

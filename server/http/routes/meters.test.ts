@@ -19,6 +19,8 @@ describe('HTTP API: health, meters, latest values, series', () => {
     headend = await startHeadend(db.pool, db.url, { batchDelayMs: 5, rollupIntervalMs: 3_600_000 });
     await headend.registry.upsertModel({ code: 'W1', manufacturer: 'T', commodity: 'water', channels: [{ channel: 'volume' }, { channel: 'consumption' }, { channel: 'pressure' }] });
     await headend.registry.addMeters([{ serial: 'W-1', model: 'W1' }]);
+    await headend.registry.upsertModel({ code: 'W5', manufacturer: 'T', commodity: 'water', registerDigits: 5, channels: [{ channel: 'volume' }] });
+    await headend.registry.addMeters([{ serial: 'W-5', model: 'W5' }]);
     // Two Istanbul days of hourly water data: consumption 0.01 m3 every hour, the register climbing with it,
     // pressure 3.0 bar by day and 3.4 bar at night (00-05 local).
     const readings = [];
@@ -28,6 +30,14 @@ describe('HTTP API: health, meters, latest values, series', () => {
       readings.push({ ts, ch: 'consumption', v: 0.01, u: 'm3' }, { ts, ch: 'volume', v: 100 + 0.01 * (h + 1), u: 'm3' }, { ts, ch: 'pressure', v: localHour < 6 ? 3.4 : 3.0, u: 'bar' });
     }
     await headend.pipeline.submit(parseMqttMessage('abone/v1/meters/W-1/readings', Buffer.from(JSON.stringify({ readings })), { maxBytes: 1e6, maxItems: 1e4 }));
+    // A 5-digit register wrapping from 99999.9 to 0.4 on the second day, with a small backward step (reverse flow)
+    // on the third: daily consumption 0.1 (day one), 0.5 (day two, across the wrap) and -0.1 (day three).
+    const wrap = [
+      ['2026-03-09T22:00:00Z', 99999.8], ['2026-03-10T20:00:00Z', 99999.9],
+      ['2026-03-10T22:00:00Z', 0.2], ['2026-03-11T20:00:00Z', 0.4],
+      ['2026-03-11T22:00:00Z', 0.35], ['2026-03-12T20:00:00Z', 0.3],
+    ].map(([ts, v]) => ({ ts, ch: 'volume', v, u: 'm3' }));
+    await headend.pipeline.submit(parseMqttMessage('abone/v1/meters/W-5/readings', Buffer.from(JSON.stringify({ readings: wrap })), { maxBytes: 1e6, maxItems: 1e4 }));
     await headend.runRollupsNow();
     app = await createApp(db.pool);
     accessRoutes(app, { pool: db.pool, throttle: new LoginThrottle({ maxFailures: 5, lockMinutes: 15, maxFailuresPerIp: 20, ipWindowMinutes: 15 }), sessionHours: 1, cookieSecure: true });
@@ -47,14 +57,14 @@ describe('HTTP API: health, meters, latest values, series', () => {
     const health = await get('/health');
     assert.equal(health.statusCode, 200);
     assert.equal(health.json().status, 'ok');
-    assert.equal(health.json().ingest.readingsWritten, 144);
+    assert.equal(health.json().ingest.readingsWritten, 150);
     const metrics = await get('/metrics');
-    assert.match(metrics.body, /^abone_ingest_readings_written_total 144$/m);
+    assert.match(metrics.body, /^abone_ingest_readings_written_total 150$/m);
   });
 
   it('lists meters and their latest values', async () => {
     const list = await get('/api/v1/meters?commodity=water');
-    assert.deepEqual(list.json().items.map((m: { serial: string }) => m.serial), ['W-1']);
+    assert.deepEqual(list.json().items.map((m: { serial: string }) => m.serial), ['W-1', 'W-5']);
     const latest = await get('/api/v1/meters/W-1/latest');
     const byChannel = Object.fromEntries(latest.json().channels.map((c: { channel: string; value: number }) => [c.channel, c.value]));
     assert.deepEqual(byChannel, { volume: 100.48, consumption: 0.01, pressure: 3.0 });
@@ -73,6 +83,11 @@ describe('HTTP API: health, meters, latest values, series', () => {
     assert.equal(raw.points.length, 2);
   });
 
+  it('carries a register across its rollover and keeps reverse flow negative', async () => {
+    const s = (await get('/api/v1/meters/W-5/series?channel=volume&resolution=day&from=2026-03-09T21:00:00Z&to=2026-03-12T21:00:00Z')).json();
+    assert.deepEqual(s.points.map((p: { delta: number }) => Number(p.delta.toFixed(6))), [0.1, 0.5, -0.1]);
+  });
+
   it('refuses what it cannot honour with a stable code', async () => {
     const cases: Array<[string, number, string]> = [
       ['/api/v1/meters/NOPE/latest', 404, 'ABONE_ERR_HEADEND_METER_NOT_FOUND'],
@@ -88,6 +103,6 @@ describe('HTTP API: health, meters, latest values, series', () => {
       assert.equal(res.statusCode, status, url);
       assert.equal(res.json().code, code, url);
     }
-    assert.equal((await db.pool.query('SELECT count(*) AS n FROM meter')).rows[0].n, 1);
+    assert.equal((await db.pool.query('SELECT count(*) AS n FROM meter')).rows[0].n, 2);
   });
 });

@@ -82,7 +82,8 @@ export function meterRoutes(app: App, deps: { pool: pg.Pool; registry: DeviceReg
       const toDate = new Date(to);
       if (!(fromDate < toDate)) throw new AboneError('ABONE_ERR_HEADEND_RANGE_INVALID', { detail: 'from must be before to' });
       const meter = await registry.get(req.params.serial);
-      const points = await querySeries(pool, { meterId: meter.id, channel: ch, resolution, from: fromDate, to: toDate, limit });
+      const { rows: model } = await pool.query('SELECT register_digits FROM meter_model WHERE id = $1', [meter.modelId]);
+      const points = await querySeries(pool, { meterId: meter.id, channel: ch, resolution, from: fromDate, to: toDate, limit, registerDigits: model[0]?.register_digits });
       return { serial: meter.serial, channel: ch.code, unit: ch.unit, kind: ch.kind, resolution, points };
     },
   );
