@@ -179,6 +179,13 @@ export class DeviceRegistry {
     if (cached) cached.communication = communication;
   }
 
+  /** The newest stored reading of a meter, so a poller that restarts resumes where storage stands. */
+  async lastStoredAt(serial: string): Promise<Date | undefined> {
+    const meter = await this.get(serial);
+    const { rows } = await this.pool.query('SELECT max(ts) AS ts FROM reading WHERE meter_id = $1', [meter.id]);
+    return rows[0].ts ?? undefined;
+  }
+
   /** Active meters the head-end polls (Modbus), with their model's register map. */
   async polledMeters(): Promise<Array<{ serial: string; communication: Record<string, any>; map: unknown }>> {
     const { rows } = await this.pool.query(

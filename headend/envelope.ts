@@ -49,5 +49,6 @@ export const REJECT_REASONS = [
   'event_unknown',
   'topic_invalid',
   'modbus_decode',
+  'dlms_decode',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];

@@ -41,6 +41,11 @@ export const catalogue = {
   ABONE_ERR_AUTH_ROLE_UNKNOWN: { status: 400, kind: 'user', message: 'Unknown role {role}' },
   ABONE_ERR_AUTH_WEAK_PASSWORD: { status: 400, kind: 'user', message: 'Password too weak: {reason}' },
   ABONE_ERR_MODBUS_MAP_INVALID: { status: 400, kind: 'user', message: 'Invalid Modbus register map: {detail}' },
+  ABONE_ERR_DLMS_DECODE: { status: 502, kind: 'operational', message: 'DLMS data could not be decoded ({reason}): {detail}' },
+  ABONE_ERR_DLMS_DEVICE_REFUSED: { status: 502, kind: 'operational', message: 'The DLMS meter refused the request ({reason}): {detail}' },
+  ABONE_ERR_DLMS_CIPHERING_UNSUPPORTED: { status: 501, kind: 'user', message: 'Ciphered DLMS (security suite 0) is not supported yet: {detail}' },
+  ABONE_ERR_DLMS_LINK: { status: 504, kind: 'operational', message: 'DLMS link to the meter failed ({reason}): {detail}' },
+  ABONE_ERR_DLMS_METER_NOT_POLLED: { status: 404, kind: 'user', message: 'Meter {serial} is not a DLMS meter this collector reaches' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof catalogue;

@@ -13,6 +13,7 @@ import { type BrokerStatus } from './http/routes/health.ts';
 import { registerRoutes } from './http/routes/index.ts';
 import { serverSettings } from './settings.ts';
 import { startPolledDevices } from './polling.ts';
+import { startDlmsCollector } from '../collectors/dlms/index.ts';
 import { startAccess } from '../modules/access/index.ts';
 import { startHeadend, type Headend } from '../headend/index.ts';
 
@@ -76,6 +77,9 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
       // After the demo: its Modbus meters are in the registry by now.
       const polled = await startPolledDevices(headend.registry, headend.pipeline);
       stops.push(polled.stop);
+      const registry = headend.registry;
+      const dlms = await startDlmsCollector({ pipeline: headend.pipeline, registry, lastStored: async (serial) => (await registry.lastStoredAt(serial))?.getTime() ?? null });
+      stops.push(dlms.stop);
     }
     log.info({ http: `http://127.0.0.1:${httpPort}`, docs: `http://127.0.0.1:${httpPort}/docs`, mqttPort: broker?.port, database: db.embedded ? 'embedded' : 'DATABASE_URL' }, 'Abone is running');
     return { db, headend, app, httpPort, mqttPort: broker?.port, demo, stop: stopAll };

@@ -40,3 +40,4 @@ export { seedFrom, mulberry32, keyedUnit } from './random.ts';
 export { startModbusEmulator, MODBUS_EMULATOR_MAP, type ModbusEmulator, type ModbusEmulatorOptions, type EmulatorMode, type EmulatedMeterState } from './modbus-emulator.ts';
 export { provisionDemoFleet, provisionModbusMeters, DEMO_MODELS, DEMO_MODBUS_MODEL, type ProvisionedMeter } from './provision.ts';
 export { startDemo, type Demo, type DemoOptions } from './demo.ts';
+export { startDlmsEmulator, consumptionLitres as dlmsConsumptionLitres, DLMS_EMULATOR_PROFILE, type DlmsEmulator, type DlmsEmulatorOptions, type DlmsEmulatorMode, type ProfileRow } from './dlms-emulator.ts';

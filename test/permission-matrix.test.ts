@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { buildTestApp } from './support/app.ts';
 import { sessionAs } from './support/auth.ts';
 import { ROLES } from '../modules/access/index.ts';
-import { createApp, type App } from '../server/http/app.ts';
+import { createApp, type App } from '../server/index.ts';
 
 const ALL = Object.keys(ROLES);
 const READ_METERS = ['admin', 'ami_operator', 'billing_clerk', 'field_crew', 'warehouse_keeper', 'call_centre_agent', 'auditor'];

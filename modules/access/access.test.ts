@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { buildTestApp, TEST_LOGIN_POLICY } from '../../test/support/app.ts';
 import { sessionAs, TEST_PASSWORD } from '../../test/support/auth.ts';
-import type { App } from '../../server/http/app.ts';
+import type { App } from '../../server/index.ts';
 import { SESSION_COOKIE } from './index.ts';
 
 describe('access control: login, sessions, tokens, throttling, audit', function () {

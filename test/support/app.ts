@@ -1,6 +1,5 @@
 /** The whole HTTP app on a test database, built exactly as the server builds it (server/http/routes/index.ts). */
-import { createApp, type App } from '../../server/http/app.ts';
-import { registerRoutes } from '../../server/http/routes/index.ts';
+import { createApp, registerRoutes, type App } from '../../server/index.ts';
 import { LoginThrottle, syncCatalogue } from '../../modules/access/index.ts';
 import type { Pool } from '../../platform/db/pool.ts';
 

@@ -1,0 +1,4 @@
+/** The server's door: the composition root and the HTTP app as production builds it (tests build it the same way). */
+export { startSystem, type System } from './start.ts';
+export { createApp, type App } from './http/app.ts';
+export { registerRoutes, type RouteDeps } from './http/routes/index.ts';
