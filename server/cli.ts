@@ -2,7 +2,7 @@
  * `abone <command>`:
  *   start                          the whole system (mode from ABONE_MODE)
  *   migrate                        apply pending database migrations and exit
- *   simulate --meters N [--modbus N] [--faults gapRate=0.05,...]   a simulated fleet (MQTT) and Modbus emulators
+ *   simulate --meters N [--modbus N] [--dlms N] [--faults gapRate=0.05,...]   a simulated fleet (MQTT) and Modbus emulators
  *                                  for the running system
  *   meter credential <serial>      issue a new MQTT secret for a meter (printed once)
  *   user add <username> --role r   create a user (password from ABONE_NEW_USER_PASSWORD, or generated and printed once)
@@ -48,7 +48,7 @@ async function main(argv: string[]): Promise<void> {
       console.log(settingsMarkdown());
       return;
     default:
-      console.error('usage: abone start | migrate | simulate --meters N [--modbus N] [--interval ms] [--url mqtt://..] [--faults name=rate,..] | meter credential <serial> | user add <username> --role <roles> | config');
+      console.error('usage: abone start | migrate | simulate --meters N [--modbus N] [--dlms N] [--interval ms] [--url mqtt://..] [--faults name=rate,..] | meter credential <serial> | user add <username> --role <roles> | config');
       process.exitCode = 2;
   }
 }
@@ -59,6 +59,7 @@ async function simulate(args: string[]): Promise<void> {
     options: {
       meters: { type: 'string', default: '100' },
       modbus: { type: 'string', default: '0' },
+      dlms: { type: 'string', default: '0' },
       interval: { type: 'string', default: '2000' },
       url: { type: 'string' },
       prefix: { type: 'string', default: 'SIM' },
@@ -70,7 +71,7 @@ async function simulate(args: string[]): Promise<void> {
   const db = await openDatabase({ startEmbedded: false, runMigrations: false });
   const mqtt = loadSettings(mqttSettings);
   const mqttUrl = values.url ?? mqtt.url ?? `mqtt://127.0.0.1:${mqtt.port}`;
-  const demo = await startDemo({ registry: new DeviceRegistry(db.pool), mqttUrl, meters, modbusDevices, intervalMs: wholeNumber(values.interval, '--interval'), prefix: values.prefix, faults: parseFaults(values.faults) });
+  const demo = await startDemo({ registry: new DeviceRegistry(db.pool), mqttUrl, meters, modbusDevices, dlmsDevices: wholeNumber(values.dlms, '--dlms'), intervalMs: wholeNumber(values.interval, '--interval'), prefix: values.prefix, faults: parseFaults(values.faults) });
   const timer = setInterval(() => log.info(demo.fleet?.stats() ?? {}, 'fleet'), 5000);
   onSignal(async () => {
     clearInterval(timer);

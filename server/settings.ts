@@ -7,5 +7,6 @@ export const serverSettings = defineSettings('server', {
   mode: setting('ABONE_MODE', z.enum(['all', 'api', 'headend']), 'all', 'which parts this process runs: all in one, only the API, or only ingest'),
   demoMeters: setting('ABONE_DEMO_METERS', int(0, 100_000), 50, 'simulated meters started with the system (0: none); they publish over MQTT like real ones'),
   demoModbusDevices: setting('ABONE_DEMO_MODBUS_DEVICES', int(0, 100), 2, 'Modbus TCP device emulators started with the system (0: none); the head-end polls them like real meters'),
+  demoDlmsDevices: setting('ABONE_DEMO_DLMS_DEVICES', int(0, 100), 1, 'DLMS/COSEM meter emulators started with the system (0: none); the head-end polls them over the TCP wrapper'),
   demoIntervalMs: setting('ABONE_DEMO_INTERVAL_MS', int(100, 3_600_000), 2000, 'time between two messages of one demo meter'),
 });

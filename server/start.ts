@@ -68,9 +68,9 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
     stops.push(() => app.close());
 
     let demo: Demo | undefined;
-    if (settings.mode === 'all' && headend && (settings.demoMeters > 0 || settings.demoModbusDevices > 0)) {
+    if (settings.mode === 'all' && headend && settings.demoMeters + settings.demoModbusDevices + settings.demoDlmsDevices > 0) {
       const mqttUrl = mqtt.url ?? `mqtt://127.0.0.1:${broker!.port}`;
-      demo = await startDemo({ registry: headend.registry, mqttUrl, meters: settings.demoMeters, modbusDevices: settings.demoModbusDevices, intervalMs: settings.demoIntervalMs });
+      demo = await startDemo({ registry: headend.registry, mqttUrl, meters: settings.demoMeters, modbusDevices: settings.demoModbusDevices, dlmsDevices: settings.demoDlmsDevices, intervalMs: settings.demoIntervalMs });
       stops.push(demo.stop);
     }
     if (headend) {

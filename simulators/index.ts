@@ -38,6 +38,6 @@ export {
 export { seedFrom, mulberry32, keyedUnit } from './random.ts';
 // The Modbus TCP meter emulator (its own file and owner), through the same door.
 export { startModbusEmulator, MODBUS_EMULATOR_MAP, type ModbusEmulator, type ModbusEmulatorOptions, type EmulatorMode, type EmulatedMeterState } from './modbus-emulator.ts';
-export { provisionDemoFleet, provisionModbusMeters, DEMO_MODELS, DEMO_MODBUS_MODEL, type ProvisionedMeter } from './provision.ts';
+export { provisionDemoFleet, provisionModbusMeters, provisionDlmsMeters, DEMO_MODELS, DEMO_MODBUS_MODEL, DEMO_DLMS_MODEL, type ProvisionedMeter } from './provision.ts';
 export { startDemo, type Demo, type DemoOptions } from './demo.ts';
 export { startDlmsEmulator, consumptionLitres as dlmsConsumptionLitres, DLMS_EMULATOR_PROFILE, type DlmsEmulator, type DlmsEmulatorOptions, type DlmsEmulatorMode, type ProfileRow } from './dlms-emulator.ts';

@@ -5,6 +5,7 @@
  */
 import type { DeviceRegistry, MeterModelInput } from '../headend/index.ts';
 import { MODBUS_EMULATOR_MAP, type ModbusEmulator } from './modbus-emulator.ts';
+import type { DlmsEmulator } from './dlms-emulator.ts';
 
 export const DEMO_MODELS: MeterModelInput[] = [
   {
@@ -73,6 +74,27 @@ export async function provisionModbusMeters(registry: DeviceRegistry, emulators:
   await registry.addMeters(serials.map((serial) => ({ serial, model: DEMO_MODBUS_MODEL.code })));
   for (const [i, e] of emulators.entries()) {
     await registry.setCommunication(serials[i], { protocol: 'modbus-tcp', host: e.host, port: e.port, unitId: e.unitId, pollSeconds });
+  }
+  return serials;
+}
+
+/** A smart gas meter read over DLMS/COSEM (the emulator's objects: volume register, load profile, T and p). */
+export const DEMO_DLMS_MODEL: MeterModelInput = {
+  code: 'DEMO-GAS-DLMS',
+  manufacturer: 'Demo',
+  commodity: 'gas',
+  registerDigits: 8,
+  registerDecimals: 3,
+  channels: ['volume', 'temperature', 'pressure'].map((channel) => ({ channel })),
+};
+
+/** Registers one DLMS meter per emulator, polled over the TCP wrapper at the emulator's current address. */
+export async function provisionDlmsMeters(registry: DeviceRegistry, emulators: DlmsEmulator[], prefix = 'DEMO', pollSeconds = 60): Promise<string[]> {
+  await registry.upsertModel(DEMO_DLMS_MODEL);
+  const serials = emulators.map((_, i) => `${prefix}-DL-${String(i + 1).padStart(4, '0')}`);
+  await registry.addMeters(serials.map((serial) => ({ serial, model: DEMO_DLMS_MODEL.code })));
+  for (const [i, e] of emulators.entries()) {
+    await registry.setCommunication(serials[i], { protocol: 'dlms-tcp', host: e.host, port: e.port, clientSap: 16, serverSap: 1, pollSeconds, model: 'generic-gas', logicalDeviceName: e.logicalDeviceName });
   }
   return serials;
 }

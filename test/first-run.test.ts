@@ -25,6 +25,7 @@ describe('first run: abone start on embedded defaults', function () {
       ABONE_MQTT_HOST: '127.0.0.1',
       ABONE_DEMO_METERS: '6',
       ABONE_DEMO_MODBUS_DEVICES: '1',
+      ABONE_DEMO_DLMS_DEVICES: '1',
       ABONE_DEMO_INTERVAL_MS: '200',
       ABONE_ROLLUP_INTERVAL_MS: '500',
       ABONE_ADMIN_PASSWORD_FILE: `${dataDir}-admin-password`,
@@ -78,8 +79,8 @@ describe('first run: abone start on embedded defaults', function () {
 
   it('shows demo readings arriving through the API and metrics', async () => {
     const meters = (await get('/api/v1/meters')).body;
-    assert.equal(meters.total, 7); // six over MQTT, one polled over Modbus
-    const serial = meters.items[0].serial;
+    assert.equal(meters.total, 8); // six over MQTT, one polled over Modbus, one over DLMS/COSEM
+    const serial = 'DEMO-G-000001';
     const latest = await eventually(async () => {
       const l = (await get(`/api/v1/meters/${serial}/latest`)).body;
       return l.channels.length >= 4 ? l : undefined;
@@ -91,6 +92,11 @@ describe('first run: abone start on embedded defaults', function () {
     });
     const pressure = polled.channels.find((c: { channel: string }) => c.channel === 'pressure');
     assert.ok(pressure.value > 0.015 && pressure.value < 0.03, `gas line pressure about 21 mbar, got ${pressure.value} bar`);
+    const dlms = await eventually(async () => {
+      const l = (await get('/api/v1/meters/DEMO-DL-0001/latest')).body;
+      return l.channels?.some((c: { channel: string }) => c.channel === 'volume') ? l : undefined;
+    });
+    assert.ok(dlms.channels.find((c: { channel: string }) => c.channel === 'volume').value > 0);
     const written = await eventually(async () => {
       const m = String((await get('/metrics')).body).match(/^abone_ingest_readings_written_total (\d+)$/m);
       return m && Number(m[1]) > 100 ? Number(m[1]) : undefined;
