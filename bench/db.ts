@@ -58,13 +58,13 @@ export async function openBenchServer(): Promise<BenchServer> {
   }
   const info = await admin(adminUrl, async (c) => {
     const v = await c.query<{ v: string; pid: number; host: string | null }>(`SELECT current_setting('server_version') AS v, pg_backend_pid() AS pid, inet_server_addr()::text AS host`);
-    const s = await c.query<{ name: string; setting: string; unit: string | null }>(
-      `SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'max_wal_size', 'synchronous_commit', 'fsync', 'wal_level', 'full_page_writes') ORDER BY name`,
+    const s = await c.query<{ name: string; setting: string }>(
+      `SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name IN ('shared_buffers', 'max_wal_size', 'synchronous_commit', 'fsync', 'wal_level', 'full_page_writes') ORDER BY name`,
     );
     const local = v.rows[0].host === null || /^(127\.|::1)/.test(v.rows[0].host);
     // Asked while the backend lives: its parent is the postmaster.
     const postmaster = local ? postmasterOf(v.rows[0].pid) : undefined;
-    return { ...v.rows[0], postmaster, settings: s.rows.map((r) => `${r.name}=${r.setting}${r.unit ?? ''}`).join(' ') };
+    return { ...v.rows[0], postmaster, settings: s.rows.map((r) => `${r.name}=${r.setting}`).join(' ') };
   });
   return {
     adminUrl,

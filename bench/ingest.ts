@@ -34,6 +34,7 @@ const { values: opt } = parseArgs({
     'max-queued': { type: 'string' },
     'naive-rows': { type: 'string', default: '100000' },
     'skip-reference': { type: 'boolean', default: false },
+    rollups: { type: 'string', default: 'both' }, // on | off | both: pipeline run(s) with the rollup worker running or deferred
     profile: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -57,6 +58,7 @@ interface Row {
 }
 
 const rows: Row[] = [];
+const summary: Record<string, Record<string, unknown>> = {};
 const notes: string[] = [];
 const T0 = performance.now();
 const log = (s: string) => console.error(`[bench +${((performance.now() - T0) / 1000).toFixed(1)}s] ${s}`);
@@ -77,8 +79,8 @@ async function measured(pgCpu: PostgresCpu | undefined, work: () => Promise<numb
   };
 }
 
-function startHeadendChild(db: BenchDatabase, profileDir: string | undefined): ChildProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_HEADEND_DATABASE_URL: db.url, ABONE_LOG_LEVEL: process.env.ABONE_LOG_LEVEL ?? 'warn' };
+function startHeadendChild(db: BenchDatabase, profileDir: string | undefined, extraEnv: NodeJS.ProcessEnv): ChildProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_HEADEND_DATABASE_URL: db.url, ABONE_LOG_LEVEL: process.env.ABONE_LOG_LEVEL ?? 'warn', ...extraEnv };
   if (opt['batch-rows']) env.ABONE_INGEST_BATCH_ROWS = opt['batch-rows'];
   if (opt.writers) env.ABONE_INGEST_WRITERS = opt.writers;
   if (opt['max-queued']) env.ABONE_INGEST_MAX_QUEUED_ROWS = opt['max-queued'];
@@ -127,12 +129,18 @@ async function runReference(server: Awaited<ReturnType<typeof openBenchServer>>,
   }
 }
 
-async function runPipeline(pipe: BenchDatabase, server: Awaited<ReturnType<typeof openBenchServer>>, pgCpu: PostgresCpu | undefined, meters: Awaited<ReturnType<typeof provisionFleet>>): Promise<void> {
-  const profileDir = opt.profile ? path.join(HERE, 'profiles') : undefined;
-  const child = startHeadendChild(pipe, profileDir);
+interface Variant {
+  name: string;
+  env: NodeJS.ProcessEnv;
+  profile: boolean;
+}
+
+async function runPipeline(v: Variant, pipe: BenchDatabase, server: Awaited<ReturnType<typeof openBenchServer>>, pgCpu: PostgresCpu | undefined, meters: Awaited<ReturnType<typeof provisionFleet>>): Promise<void> {
+  const profileDir = v.profile ? path.join(HERE, 'profiles') : undefined;
+  const child = startHeadendChild(pipe, profileDir, v.env);
   const ready = await request<{ port: number; settings: Record<string, number> }>(child, 'ready');
   const s = ready.settings;
-  notes.push(`head-end settings: batchRows=${s.batchRows} writers=${s.writers} batchDelayMs=${s.batchDelayMs} maxQueuedRows=${s.maxQueuedRows} rollupIntervalMs=${s.rollupIntervalMs}`);
+  notes.push('', `${v.name}:`, `head-end settings: batchRows=${s.batchRows} writers=${s.writers} batchDelayMs=${s.batchDelayMs} maxQueuedRows=${s.maxQueuedRows} rollupIntervalMs=${s.rollupIntervalMs}; ${INFLIGHT} in flight per meter`);
   log(`head-end pid ${child.pid} listening on ${ready.port}; connecting ${meters.length} meters`);
   const clients = await connectFleet(`mqtt://127.0.0.1:${ready.port}`, meters);
   log('connected; checkpoint');
@@ -153,12 +161,17 @@ async function runPipeline(pipe: BenchDatabase, server: Awaited<ReturnType<typeo
   log('last PUBACK; verifying');
   const stored = await pipe.count();
   const backlog = Number((await pipe.pool.query('SELECT count(*) AS n FROM rollup_pending')).rows[0].n);
-  rows.push({ path: 'MQTT -> head-end -> PostgreSQL', readings: stored, ...r, headendCpu, headendRss: peakRss });
+  rows.push({ path: v.name, readings: stored, ...r, headendCpu, headendRss: peakRss });
+  const perReading = (pct: number | undefined) => (pct === undefined ? 'n/a' : ((pct / 100) * r.seconds * 1e6 / N).toFixed(2));
+  notes.push(`CPU per reading (µs): head-end ${perReading(headendCpu)}, postgres ${perReading(r.pgCpu)}, publishers ${perReading(r.benchCpu)}`);
   const lat = [...published.latencyMs].sort((a, b) => a - b);
   const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))].toFixed(0);
   notes.push(`verify: published ${published.readings} readings in ${published.messages} messages (all PUBACKed); SELECT count(*) FROM reading = ${stored} ${stored === N ? '(matches)' : `(MISMATCH, expected ${N})`}`);
   notes.push(`PUBACK latency ms: p50 ${q(0.5)}, p95 ${q(0.95)}, p99 ${q(0.99)}, max ${lat[lat.length - 1].toFixed(0)}`);
-  notes.push(`head-end metrics: ${JSON.stringify(metrics)}; rollup_pending rows left at the last PUBACK: ${backlog}`);
+  summary[v.name] = { p50: Number(q(0.5)), p99: Number(q(0.99)), rollupBacklog: backlog, headendUs: perReading(headendCpu), pgUs: perReading(r.pgCpu) };
+  const marks = meters.reduce((n, m) => n + Math.ceil(m.readings / 4), 0); // one (meter, hour) mark per 4 readings
+  notes.push(`head-end metrics: ${JSON.stringify(metrics)}`);
+  notes.push(`rollups: ${marks - backlog} of ${marks} (meter, hour) marks rolled up by the last PUBACK (${fmt(((marks - backlog) * 4) / r.seconds)} readings/s worth)`);
   await closeFleet(clients);
   child.send({ type: 'stop' });
   await once(child, 'exit');
@@ -175,22 +188,24 @@ function fmt(n: number | undefined, digits = 0): string {
 }
 
 function printTable(machine: string): void {
-  const ref = Math.max(...rows.filter((r) => r.path.startsWith('raw COPY')).map((r) => r.readings / r.seconds), 0);
+  const rate = (r: Row | undefined) => (r ? r.readings / r.seconds : 0);
+  const single = rate(rows.find((r) => r.path.startsWith('raw COPY, 1')));
+  const best = Math.max(...rows.filter((r) => r.path.startsWith('raw COPY')).map(rate), 0);
+  const ratio = (x: number, ref: number) => (ref ? `${((x / ref) * 100).toFixed(0)} %` : 'n/a');
   const out = [
     machine,
     '',
-    '| path | readings | seconds | readings/s | ratio vs raw COPY | head-end CPU % | head-end RSS MB | postgres CPU % | bench process CPU % | machine busy % |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| path | readings | seconds | readings/s | ratio vs raw COPY | vs 2-conn COPY | head-end CPU % | head-end RSS MB | postgres CPU % | postgres µs/reading | bench process CPU % | machine busy % |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map((r) => {
-      const rate = r.readings / r.seconds;
-      return `| ${r.path} | ${fmt(r.readings)} | ${fmt(r.seconds, 2)} | ${fmt(rate)} | ${ref ? `${((rate / ref) * 100).toFixed(0)} %` : 'n/a'} | ${fmt(r.headendCpu)} | ${fmt(r.headendRss)} | ${fmt(r.pgCpu)} | ${fmt(r.benchCpu)} | ${fmt(r.machine)} / ${CORES * 100} |`;
+      return `| ${r.path} | ${fmt(r.readings)} | ${fmt(r.seconds, 2)} | ${fmt(rate(r))} | ${ratio(rate(r), single)} | ${ratio(rate(r), best)} | ${fmt(r.headendCpu)} | ${fmt(r.headendRss)} | ${fmt(r.pgCpu)} | ${r.pgCpu === undefined ? 'n/a' : ((r.pgCpu / 100) * r.seconds * 1e6 / r.readings).toFixed(1)} | ${fmt(r.benchCpu)} | ${fmt(r.machine)} / ${CORES * 100} |`;
     }),
     '',
-    'ratio: against the faster raw COPY variant. CPU %: of one core over the timed interval (first publish to last PUBACK).',
+    'ratio vs raw COPY: against `raw COPY, 1 stream`; vs 2-conn COPY: against the faster raw COPY. CPU %: of one core over the timed interval.',
     ...notes,
   ];
   console.log(out.join('\n'));
-  if (opt.json) console.log(JSON.stringify({ rows, ref }));
+  if (opt.json) console.log(`JSON ${JSON.stringify({ rows, single, best, summary })}`);
 }
 
 async function main(): Promise<void> {
@@ -212,11 +227,27 @@ async function main(): Promise<void> {
     log(`provisioning ${M} meters; generating ${N} readings, ${PER_MESSAGE} per message`);
     const meters = await provisionFleet(new DeviceRegistry(pipe.pool), M);
     const plan = generateFleet(meters, N, PER_MESSAGE);
+    const variants: Variant[] = [];
+    if (opt.rollups !== 'off') variants.push({ name: 'MQTT -> head-end -> PostgreSQL', env: {}, profile: opt.profile });
+    if (opt.rollups !== 'on') variants.push({ name: 'same, rollup worker deferred', env: { ABONE_ROLLUP_INTERVAL_MS: '3600000' }, profile: opt.profile && opt.rollups === 'off' });
     await ensurePartitions(raw.pool, plan.firstTs, plan.lastTs);
     log('generated');
     notes.push(`readings: ${M} meters x 4 channels, hourly from ${new Date(plan.firstTs).toISOString()} to ${new Date(plan.lastTs).toISOString()}, ${PER_MESSAGE} per message (${plan.messages} messages)`);
     if (!opt['skip-reference']) await runReference(server, raw, plan.copyChunks, pgCpu);
-    await runPipeline(pipe, server, pgCpu, meters);
+    for (const [i, v] of variants.entries()) {
+      let db = pipe;
+      let fleet = meters;
+      if (i > 0) {
+        // A fresh database per run: the same serials, payloads and readings, new credentials.
+        db = await server.createDatabase(`pipe${i}`);
+        dbs.push(db);
+        pgCpu?.addDatabase(db.name);
+        const fresh = await provisionFleet(new DeviceRegistry(db.pool), M);
+        fleet = meters.map((m, k) => ({ ...m, secret: fresh[k].secret, id: fresh[k].id }));
+      }
+      log(`${v.name}`);
+      await runPipeline(v, db, server, pgCpu, fleet);
+    }
     const machine = [
       `machine: ${CORES} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; node ${process.version}`,
       `PostgreSQL ${server.version} (${server.embedded ? 'embedded, .data/bench-pg' : 'DATABASE_URL'}): ${server.settings}`,

@@ -80,6 +80,10 @@ export class PostgresCpu {
     private readonly databases: string[],
   ) {}
 
+  addDatabase(name: string): void {
+    this.databases.push(name);
+  }
+
   private ours(pid: number): boolean {
     if (pid === this.postmaster) return true;
     const title = cmdline(pid);

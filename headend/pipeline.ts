@@ -141,6 +141,17 @@ export class IngestPipeline {
     }
   }
 
+  /**
+   * Calls `take` when the pipeline has room: now, or synchronously from the commit that makes room. A collector that
+   * parses and submits inside `take` keeps the messages it holds back as raw bytes rather than as envelopes on the
+   * heap, and each submitted message fills the room before the next `take` is called. At stop, `take` is called so
+   * that its `submit` refuses the message.
+   */
+  whenSpace(take: () => void): void {
+    if (this.stopping || this.metrics.queueDepth < this.opts.maxQueuedRows) take();
+    else this.spaceWaiters.push(take);
+  }
+
   /** Flushes what is buffered and waits for every batch to commit. */
   async drain(): Promise<void> {
     this.cut();

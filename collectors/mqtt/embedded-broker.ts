@@ -63,11 +63,19 @@ export async function startEmbeddedBroker(opts: {
         log.warn({ clientId: client.id, topic: packet.topic.slice(0, 200) }, 'publish refused: not the client\'s own topic');
         return done(new Error(`client ${client.id} may not publish on ${packet.topic.slice(0, 200)}`));
       }
-      const message = parseMqttMessage(packet.topic, packet.payload as Buffer, limits);
-      pipeline.submit(message).then(
-        () => done(null),
-        (err) => done(err), // no PUBACK: the device sends again after reconnecting
-      );
+      // Parsed only when the pipeline has room: under back-pressure the held messages stay raw bytes, not envelopes.
+      pipeline.whenSpace(() => {
+        let submitted: Promise<void>;
+        try {
+          submitted = pipeline.submit(parseMqttMessage(packet.topic, packet.payload as Buffer, limits));
+        } catch (err) {
+          submitted = Promise.reject(err);
+        }
+        submitted.then(
+          () => done(null),
+          (err) => done(err), // no PUBACK: the device sends again after reconnecting
+        );
+      });
     },
     authorizeSubscribe: (client, sub, done) => {
       if (sub.topic === topicFor(client.id, 'commands')) return done(null, sub);

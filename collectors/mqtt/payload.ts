@@ -102,16 +102,23 @@ function event(item: unknown, i: number, serial: string, receivedAt: number, cor
   };
 }
 
+let lastIso = '';
+let lastIsoMs = 0;
+
 function timestamp(ts: unknown, where: string): number {
   if (typeof ts === 'number') {
     // 8.64e15 is the last instant a Date can hold; safe integers go further (9e15 is safe, and no instant).
     if (!Number.isSafeInteger(ts) || ts < 0 || ts > MAX_INSTANT_MS) throw new Refusal('ts_invalid', `${where} must be epoch milliseconds`);
     return ts;
   }
+  // The channels of a profile row share one instant: the last string accepted is remembered (a pure function of it).
+  if (ts === lastIso) return lastIsoMs;
   if (typeof ts !== 'string' || !ISO_WITH_ZONE.test(ts)) throw new Refusal('ts_invalid', `${where} must be ISO 8601 with a zone`);
   const ms = Date.parse(ts);
   // Date.parse rolls a day past the month's end over (2026-02-30 becomes March 2nd): that is a guess, so refuse it.
   if (!Number.isFinite(ms) || Number(ts.slice(8, 10)) > daysInMonth(Number(ts.slice(0, 4)), Number(ts.slice(5, 7)))) throw new Refusal('ts_invalid', `${where} is not a real instant`);
+  lastIso = ts;
+  lastIsoMs = ms;
   return ms;
 }
 
