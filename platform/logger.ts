@@ -15,6 +15,8 @@ const loggingSettings = defineSettings('logging', {
 });
 const { level, file } = loadSettings(loggingSettings);
 
+let rawTap: ((line: string) => void) | undefined; // see tapRawLogLines
+
 export const rootLogger = pino({
   level,
   base: { app: 'abone' },
@@ -23,10 +25,21 @@ export const rootLogger = pino({
     censor: '[masked]',
   },
   // The last line of defence: whatever a log call was given, a TCKN, IBAN or phone number leaves masked.
-  hooks: { streamWrite: scrubText },
+  hooks: { streamWrite: (line: string) => (rawTap?.(line), scrubText(line)) },
 }, file ? pino.destination({ dest: file, append: true, sync: true, mkdir: true }) : undefined);
 
 export type Logger = pino.Logger;
+
+/**
+ * Tests only: hands every log line to `tap` as the code wrote it, before the scrub above, so a test can prove that a
+ * context logs no personal data by itself instead of leaning on that last line of defence. Returns the undo.
+ */
+export function tapRawLogLines(tap: (line: string) => void): () => void {
+  rawTap = tap;
+  return () => {
+    if (rawTap === tap) rawTap = undefined;
+  };
+}
 
 export function contextLogger(context: string): Logger {
   return rootLogger.child({ context });

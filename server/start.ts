@@ -15,6 +15,7 @@ import { serverSettings } from './settings.ts';
 import { startPolledDevices } from './polling.ts';
 import { startDlmsCollector } from '../collectors/dlms/index.ts';
 import { startAccess } from '../modules/access/index.ts';
+import { startRegistry } from '../modules/registry/index.ts';
 import { startHeadend, type Headend } from '../headend/index.ts';
 
 const log = contextLogger('server');
@@ -57,6 +58,8 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
       broker ? { mode: 'embedded', connected: true, port: broker.port, clients: broker.connectedClients() } : consumer ? { mode: 'external', connected: consumer.connected() } : { mode: 'none', connected: false };
 
     const access = await startAccess(db.pool);
+    // The daily KVKK retention job (anonymising closed parties) is business work: not in ingest-only processes.
+    if (settings.mode !== 'headend') stops.push(startRegistry(db.pool).stop);
     const app = await createApp(db.pool);
     registerRoutes(app, { pool: db.pool, throttle: access.throttle, sessionHours: access.settings.sessionHours, cookieSecure: access.settings.cookieSecure, registry: headend?.registry, pipeline: headend?.pipeline, broker: brokerStatus });
     const httpPort = await choosePort(

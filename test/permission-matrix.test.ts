@@ -12,6 +12,8 @@ import { createApp, type App } from '../server/index.ts';
 
 const ALL = Object.keys(ROLES);
 const READ_METERS = ['admin', 'ami_operator', 'billing_clerk', 'field_crew', 'warehouse_keeper', 'call_centre_agent', 'auditor'];
+const READ_STOCK = ['admin', 'field_crew', 'warehouse_keeper', 'auditor'];
+const READ_PARTIES = ['admin', 'billing_clerk', 'cashier', 'legal_officer', 'call_centre_agent', 'auditor'];
 
 /** route -> roles allowed; 'public' needs no login; 'authenticated' any logged-in role. */
 const MATRIX: Record<string, string[] | 'public' | 'authenticated'> = {
@@ -36,6 +38,17 @@ const MATRIX: Record<string, string[] | 'public' | 'authenticated'> = {
   'GET /api/v1/dead-letters': ['admin', 'ami_operator', 'auditor'],
   'POST /api/v1/meters/:serial/credentials': ['admin', 'ami_operator'],
   'DELETE /api/v1/meters/:serial/credentials': ['admin', 'ami_operator'],
+  'POST /api/v1/warehouses': ['admin'],
+  'GET /api/v1/warehouses': READ_STOCK,
+  'GET /api/v1/warehouses/:code/stock': READ_STOCK,
+  'GET /api/v1/warehouses/:code/moves': READ_STOCK,
+  'POST /api/v1/warehouses/:code/receipts': ['admin', 'warehouse_keeper'],
+  'POST /api/v1/warehouses/:code/moves': ['admin', 'warehouse_keeper'],
+  'POST /api/v1/warehouses/:code/issues': ['admin', 'warehouse_keeper'],
+  'POST /api/v1/parties': ['admin', 'call_centre_agent'],
+  'POST /api/v1/parties/:id/close': ['admin', 'call_centre_agent'],
+  'GET /api/v1/parties': READ_PARTIES,
+  'GET /api/v1/parties/:id': READ_PARTIES,
 };
 
 const SAMPLE_PARAMS: Record<string, string> = { serial: 'NO-SUCH-METER', username: 'no-such-user', id: '999999', code: 'NO-SUCH-WH' };

@@ -5,6 +5,8 @@
 import type pg from 'pg';
 import { accessRoutes, type LoginThrottle } from '../../../modules/access/index.ts';
 import { DeviceRegistry, type IngestPipeline } from '../../../headend/index.ts';
+import { registryRoutes } from '../../../modules/registry/index.ts';
+import { warehouseRoutes } from '../../../modules/warehouses/index.ts';
 import type { App } from '../app.ts';
 import { healthRoutes, type BrokerStatus } from './health.ts';
 import { meterRoutes } from './meters.ts';
@@ -24,4 +26,6 @@ export function registerRoutes(app: App, deps: RouteDeps): void {
   accessRoutes(app, deps);
   healthRoutes(app, { pool, pipeline: deps.pipeline, broker: deps.broker ?? (() => ({ mode: 'none', connected: false })) });
   meterRoutes(app, { pool, registry: deps.registry ?? new DeviceRegistry(pool) });
+  registryRoutes(app, { pool });
+  warehouseRoutes(app, { pool, registry: deps.registry ?? new DeviceRegistry(pool) });
 }
