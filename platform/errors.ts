@@ -23,6 +23,7 @@ export const catalogue = {
   ABONE_ERR_HTTP_VALIDATION: { status: 400, kind: 'user', message: 'Invalid request: {detail}' },
   ABONE_ERR_HTTP_NOT_FOUND: { status: 404, kind: 'user', message: 'No route {method} {url}' },
   ABONE_ERR_HTTP_INTERNAL: { status: 500, kind: 'unexpected', message: 'Internal error' },
+  ABONE_ERR_HTTP_NOT_ACCEPTABLE: { status: 406, kind: 'user', message: 'This route answers only {expected}; send Accept: {expected}' },
   ABONE_ERR_HEADEND_METER_NOT_FOUND: { status: 404, kind: 'user', message: 'Meter {serial} not found' },
   ABONE_ERR_HEADEND_MODEL_NOT_FOUND: { status: 404, kind: 'user', message: 'Meter model {code} not found' },
   ABONE_ERR_HEADEND_METER_EXISTS: { status: 409, kind: 'user', message: 'Meter {serial} already exists' },

@@ -14,7 +14,8 @@ import { registerRoutes } from './http/routes/index.ts';
 import { serverSettings } from './settings.ts';
 import { startPolledDevices } from './polling.ts';
 import { startDlmsCollector } from '../collectors/dlms/index.ts';
-import { startAccess } from '../modules/access/index.ts';
+import { startAccess, actorForToken, can } from '../modules/access/index.ts';
+import { LiveFeed, FEED_STREAMS } from './live-feed.ts';
 import { startRegistry } from '../modules/registry/index.ts';
 import { startHeadend, type Headend } from '../headend/index.ts';
 
@@ -39,6 +40,9 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
     for (const stop of stops.reverse()) await stop().catch((err) => log.warn({ err: err.message }, 'error while stopping'));
   };
   try {
+    const feed = new LiveFeed(FEED_STREAMS);
+    await feed.start(db.url);
+    stops.push(() => feed.stop());
     let headend: Headend | undefined;
     let broker: EmbeddedBroker | undefined;
     let consumer: BrokerConsumer | undefined;
@@ -50,9 +54,17 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
         consumer = await startBrokerConsumer({ url: mqtt.url, clientId: mqtt.clientId, username: mqtt.username, password: mqtt.password, sharedGroup: mqtt.sharedGroup, pipeline: headend.pipeline, limits });
         stops.push(consumer.close);
       } else {
-        broker = await startEmbeddedBroker({ registry: headend.registry, pipeline: headend.pipeline, limits, port: mqtt.port, host: mqtt.host });
+        // Services (SCADA, Node-RED) subscribe to the feed with an API token; what they may read follows its roles.
+        const services = { authenticate: async (secret: string) => {
+          const actor = await actorForToken(db.pool, secret);
+          return actor && feed.subscriptionFilter((p) => can(actor, p));
+        } };
+        broker = await startEmbeddedBroker({ registry: headend.registry, pipeline: headend.pipeline, limits, port: mqtt.port, host: mqtt.host, services });
         stops.push(broker.close);
       }
+      // The processes that run ingest also carry the feed to MQTT (one broker connection each; see docs/deploy.md).
+      const mqttOut = broker ?? consumer;
+      if (mqttOut) feed.subscribe((e) => void mqttOut.publish(LiveFeed.topicOf(e), JSON.stringify(e)).catch((err) => log.warn({ err: err.message }, 'feed event not published to MQTT')));
     }
     const brokerStatus = (): BrokerStatus =>
       broker ? { mode: 'embedded', connected: true, port: broker.port, clients: broker.connectedClients() } : consumer ? { mode: 'external', connected: consumer.connected() } : { mode: 'none', connected: false };
@@ -61,7 +73,7 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
     // The daily KVKK retention job (anonymising closed parties) is business work: not in ingest-only processes.
     if (settings.mode !== 'headend') stops.push(startRegistry(db.pool).stop);
     const app = await createApp(db.pool);
-    registerRoutes(app, { pool: db.pool, throttle: access.throttle, sessionHours: access.settings.sessionHours, cookieSecure: access.settings.cookieSecure, registry: headend?.registry, pipeline: headend?.pipeline, broker: brokerStatus });
+    registerRoutes(app, { pool: db.pool, throttle: access.throttle, sessionHours: access.settings.sessionHours, cookieSecure: access.settings.cookieSecure, registry: headend?.registry, pipeline: headend?.pipeline, broker: brokerStatus, feed });
     const httpPort = await choosePort(
       settings.httpPort,
       (chosen) => log.warn({ preferred: settings.httpPort, port: chosen }, `port ${settings.httpPort} is busy; HTTP takes ${chosen} (set ABONE_HTTP_PORT to choose)`),

@@ -20,6 +20,8 @@ const log = contextLogger('mqtt-consumer');
 
 export interface BrokerConsumer {
   connected(): boolean;
+  /** Publishes on the same connection (QoS 1, not retained): the live feed. */
+  publish(topic: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export async function startBrokerConsumer(opts: {
   });
   return {
     connected: () => client.connected,
+    publish: (topic, payload) => new Promise<void>((resolve, reject) => client.publish(topic, payload, { qos: 1 }, (err) => (err ? reject(err) : resolve()))),
     close: () => new Promise<void>((resolve) => client.end(false, {}, () => resolve())),
   };
 }

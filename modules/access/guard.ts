@@ -43,12 +43,15 @@ export function installGuard(app: FastifyInstance<any, any, any, any, any>, pool
   });
 }
 
+/** The actor behind an API token, for channels other than HTTP (MQTT feed subscribers); undefined if not valid. */
+export async function actorForToken(pool: pg.Pool, secret: string): Promise<Actor | undefined> {
+  const token = await tokenUser(pool, secret);
+  return token && loadActor(pool, token.userId, 'token', token.name);
+}
+
 async function authenticate(pool: pg.Pool, req: FastifyRequest): Promise<Actor | undefined> {
   const header = req.headers.authorization;
-  if (typeof header === 'string' && header.startsWith('Bearer ')) {
-    const token = await tokenUser(pool, header.slice(7).trim());
-    return token && loadActor(pool, token.userId, 'token', token.name);
-  }
+  if (typeof header === 'string' && header.startsWith('Bearer ')) return actorForToken(pool, header.slice(7).trim());
   const cookie = (req.cookies as Record<string, string | undefined> | undefined)?.[SESSION_COOKIE];
   if (!cookie) return undefined;
   const userId = await sessionUser(pool, cookie);

@@ -12,7 +12,7 @@ import { accessSettings } from './settings.ts';
 export { PERMISSIONS, ROLES, PUBLIC, syncCatalogue, type Permission } from './catalogue.ts';
 export { can, assertScope, actorName, type Actor, type Scope } from './actor.ts';
 export { audit, type AuditEntry } from './audit.ts';
-export { installGuard, actorOf, AUTHENTICATED, SESSION_COOKIE, type RouteAccess } from './guard.ts';
+export { installGuard, actorOf, actorForToken, AUTHENTICATED, SESSION_COOKIE, type RouteAccess } from './guard.ts';
 export { createUser, setRoles, loadActor, type NewUser, type RoleGrant } from './users.ts';
 export { createToken, revokeToken } from './credentials.ts';
 export { accessRoutes } from './routes.ts';

@@ -10,6 +10,8 @@ import { warehouseRoutes } from '../../../modules/warehouses/index.ts';
 import type { App } from '../app.ts';
 import { healthRoutes, type BrokerStatus } from './health.ts';
 import { meterRoutes } from './meters.ts';
+import { feedRoutes } from './feed.ts';
+import { LiveFeed, FEED_STREAMS } from '../../live-feed.ts';
 
 export interface RouteDeps {
   pool: pg.Pool;
@@ -19,6 +21,8 @@ export interface RouteDeps {
   registry?: DeviceRegistry;
   pipeline?: IngestPipeline;
   broker?: () => BrokerStatus;
+  /** The process's live feed; without one the route is served but nothing is ever announced on it. */
+  feed?: LiveFeed;
 }
 
 export function registerRoutes(app: App, deps: RouteDeps): void {
@@ -27,5 +31,6 @@ export function registerRoutes(app: App, deps: RouteDeps): void {
   healthRoutes(app, { pool, pipeline: deps.pipeline, broker: deps.broker ?? (() => ({ mode: 'none', connected: false })) });
   meterRoutes(app, { pool, registry: deps.registry ?? new DeviceRegistry(pool) });
   registryRoutes(app, { pool });
+  feedRoutes(app, { feed: deps.feed ?? new LiveFeed(FEED_STREAMS) });
   warehouseRoutes(app, { pool, registry: deps.registry ?? new DeviceRegistry(pool) });
 }
