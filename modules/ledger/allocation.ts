@@ -1,0 +1,104 @@
+/**
+ * Settlement of open items. An allocation applies money of a credit entry (a payment, a credit note) to an item, in
+ * append-only rows: an item's open amount is its amount less its allocations, a payment's unallocated money is its
+ * receivable credit less its allocations. Undoing a settlement (its payment or its item was reversed) appends a
+ * release row of the opposite sign. Both limits are checked here under the account lock, and again by the database
+ * at commit for the item's side.
+ */
+import type pg from 'pg';
+import { AboneError } from '../../platform/errors.ts';
+import { localDate } from '../../platform/calendar.ts';
+import { Money, toSql } from '../../platform/money.ts';
+import { CREDIT_KINDS } from './chart.ts';
+import { inTransaction, lockAccount, type Db } from './db.ts';
+import { parseAmount } from './amounts.ts';
+import { isLocalDate } from './entry-rules.ts';
+
+export interface AllocationInput {
+  /** The payment or credit entry whose money settles the item. */
+  sourceEntryId: number;
+  itemId: number;
+  amount: string | number;
+  /** The business date of the settlement (aging as of an earlier date ignores it); today in Istanbul by default. */
+  onDate?: string;
+}
+
+export interface Allocation {
+  id: number;
+  itemId: number;
+  sourceEntryId: number;
+  amount: string;
+  releases: number | null;
+  onDate: string;
+}
+
+const COLUMNS = `id, item_id AS "itemId", source_entry_id AS "sourceEntryId", amount::text, releases, to_char(on_date, 'YYYY-MM-DD') AS "onDate"`;
+const invalid = (detail: string) => new AboneError('ABONE_ERR_LEDGER_ALLOCATION_INVALID', { detail });
+
+export async function allocate(db: Db, input: AllocationInput): Promise<Allocation> {
+  const amount = parseAmount(input.amount, 'amount');
+  if (input.onDate !== undefined && !isLocalDate(input.onDate)) throw invalid('onDate must be a date YYYY-MM-DD');
+  const onDate = input.onDate ?? localDate(Date.now());
+  if (!Number.isSafeInteger(input.itemId) || input.itemId < 1) throw new AboneError('ABONE_ERR_LEDGER_ITEM_NOT_FOUND', { id: input.itemId });
+  if (!Number.isSafeInteger(input.sourceEntryId) || input.sourceEntryId < 1) throw new AboneError('ABONE_ERR_LEDGER_ENTRY_NOT_FOUND', { id: input.sourceEntryId });
+  return inTransaction(db, async (c) => {
+    const { rows: items } = await c.query<{ accountId: number }>('SELECT account_id AS "accountId" FROM ledger_item WHERE id = $1', [input.itemId]);
+    if (!items[0]) throw new AboneError('ABONE_ERR_LEDGER_ITEM_NOT_FOUND', { id: input.itemId });
+    const { rows: sources } = await c.query<{ accountId: number | null; kind: string }>('SELECT account_id AS "accountId", kind FROM ledger_entry WHERE id = $1', [input.sourceEntryId]);
+    if (!sources[0]) throw new AboneError('ABONE_ERR_LEDGER_ENTRY_NOT_FOUND', { id: input.sourceEntryId });
+    const accountId = items[0].accountId;
+    await lockAccount(c, accountId);
+    if (!(CREDIT_KINDS as readonly string[]).includes(sources[0].kind)) throw invalid(`entry ${input.sourceEntryId} is a ${sources[0].kind}, not a payment or credit`);
+    if (sources[0].accountId !== accountId) throw invalid(`entry ${input.sourceEntryId} and item ${input.itemId} belong to different current accounts`);
+    if (await reversedBy(c, input.sourceEntryId)) throw invalid(`entry ${input.sourceEntryId} is reversed`);
+    const itemOpen = await openAmount(c, input.itemId);
+    if (amount.greaterThan(itemOpen)) throw new AboneError('ABONE_ERR_LEDGER_OVER_ALLOCATION', { amount: amount.toFixed(2), what: `the open amount of item ${input.itemId}`, available: itemOpen.toFixed(2) });
+    const free = await unallocated(c, input.sourceEntryId);
+    if (amount.greaterThan(free)) throw new AboneError('ABONE_ERR_LEDGER_OVER_ALLOCATION', { amount: amount.toFixed(2), what: `the unallocated money of entry ${input.sourceEntryId}`, available: free.toFixed(2) });
+    return insertAllocation(c, { itemId: input.itemId, sourceEntryId: input.sourceEntryId, amount: toSql(amount), onDate });
+  });
+}
+
+export async function insertAllocation(c: pg.PoolClient, a: { itemId: number; sourceEntryId: number; amount: string; onDate: string; releases?: number }): Promise<Allocation> {
+  const { rows } = await c.query<Allocation>(
+    `INSERT INTO ledger_allocation (item_id, source_entry_id, amount, releases, on_date) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+    [a.itemId, a.sourceEntryId, a.amount, a.releases ?? null, a.onDate],
+  );
+  return rows[0];
+}
+
+/** Appends a release for every live allocation of a source entry (`by: 'source'`) or of an item (`by: 'item'`). */
+export async function releaseAllocations(c: pg.PoolClient, by: 'source' | 'item', id: number, onDate: string): Promise<number> {
+  const column = by === 'source' ? 'source_entry_id' : 'item_id';
+  const { rowCount } = await c.query(
+    `INSERT INTO ledger_allocation (item_id, source_entry_id, amount, releases, on_date)
+     SELECT a.item_id, a.source_entry_id, -a.amount, a.id, $2 FROM ledger_allocation a
+     WHERE a.${column} = $1 AND a.amount > 0 AND NOT EXISTS (SELECT 1 FROM ledger_allocation r WHERE r.releases = a.id)
+     ORDER BY a.id`,
+    [id, onDate],
+  );
+  return rowCount ?? 0;
+}
+
+export async function reversedBy(db: Db, entryId: number): Promise<number | undefined> {
+  const { rows } = await db.query<{ id: number }>('SELECT id FROM ledger_entry WHERE reverses = $1', [entryId]);
+  return rows[0]?.id;
+}
+
+async function openAmount(c: pg.PoolClient, itemId: number): Promise<Money> {
+  const { rows } = await c.query<{ open: string }>(
+    'SELECT (i.amount - coalesce((SELECT sum(amount) FROM ledger_allocation WHERE item_id = i.id), 0))::text AS open FROM ledger_item i WHERE i.id = $1',
+    [itemId],
+  );
+  return new Money(rows[0].open);
+}
+
+/** A credit entry's receivable credit not yet applied to items (0 once the entry is reversed). */
+async function unallocated(c: pg.PoolClient, entryId: number): Promise<Money> {
+  const { rows } = await c.query<{ free: string }>(
+    `SELECT (coalesce((SELECT sum(credit - debit) FROM ledger_line WHERE entry_id = $1 AND account_id IS NOT NULL), 0)
+           - coalesce((SELECT sum(amount) FROM ledger_allocation WHERE source_entry_id = $1), 0))::text AS free`,
+    [entryId],
+  );
+  return new Money(rows[0].free);
+}

@@ -1,0 +1,142 @@
+/**
+ * What a current account says: its balance (receivable debits less credits: positive, the subscriber owes), its open
+ * items, its unallocated credits and its statement. Every read can be taken as of a business date, counting the
+ * entries and settlements dated on or before it.
+ */
+import { AboneError } from '../../platform/errors.ts';
+import { localDate } from '../../platform/calendar.ts';
+import { Money } from '../../platform/money.ts';
+import { requireAccount } from './accounts.ts';
+import { isLocalDate } from './entry-rules.ts';
+import type { Db } from './db.ts';
+
+export interface Balance {
+  accountId: number;
+  asOf: string;
+  debit: string;
+  credit: string;
+  /** debit − credit: what the subscriber owes (negative: what the utility owes the subscriber). */
+  balance: string;
+}
+
+export interface OpenItem {
+  id: number;
+  entryId: number;
+  period: string | null;
+  businessDate: string;
+  dueDate: string;
+  amount: string;
+  settled: string;
+  open: string;
+  invoiceNumber: string | null;
+}
+
+export interface UnallocatedCredit {
+  entryId: number;
+  kind: string;
+  businessDate: string;
+  amount: string;
+  unallocated: string;
+}
+
+export interface StatementLine {
+  entryId: number;
+  kind: string;
+  businessDate: string;
+  description: string | null;
+  reverses: number | null;
+  debit: string;
+  credit: string;
+  balance: string;
+}
+
+export interface Statement {
+  accountId: number;
+  subscriptionId: string;
+  from: string | null;
+  to: string;
+  openingBalance: string;
+  lines: StatementLine[];
+  closingBalance: string;
+}
+
+export function asOfDate(asOf: string | undefined): string {
+  if (asOf === undefined) return localDate(Date.now());
+  if (!isLocalDate(asOf)) throw new AboneError('ABONE_ERR_LEDGER_ENTRY_INVALID', { detail: 'dates are YYYY-MM-DD' });
+  return asOf;
+}
+
+export async function balance(db: Db, accountId: number, asOf?: string): Promise<Balance> {
+  const date = asOfDate(asOf);
+  await requireAccount(db, accountId);
+  const { rows } = await db.query<{ debit: string; credit: string }>(
+    `SELECT coalesce(sum(l.debit), 0)::text AS debit, coalesce(sum(l.credit), 0)::text AS credit
+     FROM ledger_line l JOIN ledger_entry e ON e.id = l.entry_id WHERE l.account_id = $1 AND e.business_date <= $2`,
+    [accountId, date],
+  );
+  const { debit, credit } = rows[0];
+  return { accountId, asOf: date, debit, credit, balance: new Money(debit).minus(credit).toFixed(2) };
+}
+
+/** Items with something left to pay as of the date, oldest due first. */
+export async function openItems(db: Db, accountId: number, asOf?: string): Promise<OpenItem[]> {
+  const date = asOfDate(asOf);
+  await requireAccount(db, accountId);
+  const { rows } = await db.query<OpenItem>(
+    `SELECT * FROM (
+       SELECT i.id, i.entry_id AS "entryId", i.period, to_char(e.business_date, 'YYYY-MM-DD') AS "businessDate",
+              to_char(i.due_date, 'YYYY-MM-DD') AS "dueDate", i.amount::text,
+              coalesce(s.settled, 0)::text AS settled, (i.amount - coalesce(s.settled, 0))::text AS open, ii.invoice_number AS "invoiceNumber"
+       FROM ledger_item i
+       JOIN ledger_entry e ON e.id = i.entry_id
+       LEFT JOIN LATERAL (SELECT sum(a.amount) AS settled FROM ledger_allocation a WHERE a.item_id = i.id AND a.on_date <= $2) s ON true
+       LEFT JOIN ledger_invoice_item ii ON ii.item_id = i.id
+       WHERE i.account_id = $1 AND e.business_date <= $2) x
+     WHERE open::numeric > 0 ORDER BY "dueDate", id`,
+    [accountId, date],
+  );
+  return rows;
+}
+
+/** Payments and credits with money not yet applied to items (an overpayment waiting for the next accrual). */
+export async function unallocatedCredits(db: Db, accountId: number): Promise<UnallocatedCredit[]> {
+  await requireAccount(db, accountId);
+  const { rows } = await db.query<UnallocatedCredit>(
+    `SELECT * FROM (
+       SELECT e.id AS "entryId", e.kind, to_char(e.business_date, 'YYYY-MM-DD') AS "businessDate",
+              (SELECT sum(credit - debit) FROM ledger_line WHERE entry_id = e.id AND account_id IS NOT NULL)::text AS amount,
+              ((SELECT sum(credit - debit) FROM ledger_line WHERE entry_id = e.id AND account_id IS NOT NULL)
+               - coalesce((SELECT sum(amount) FROM ledger_allocation WHERE source_entry_id = e.id), 0))::text AS unallocated
+       FROM ledger_entry e
+       WHERE e.account_id = $1 AND e.kind IN ('payment', 'credit') AND NOT EXISTS (SELECT 1 FROM ledger_entry r WHERE r.reverses = e.id)) x
+     WHERE unallocated::numeric > 0 ORDER BY "businessDate", "entryId"`,
+    [accountId],
+  );
+  return rows;
+}
+
+/** The account's receivable movements between two dates (inclusive) with the running balance. */
+export async function statement(db: Db, accountId: number, range: { from?: string; to?: string } = {}): Promise<Statement> {
+  const to = asOfDate(range.to);
+  const from = range.from === undefined ? null : asOfDate(range.from);
+  const account = await requireAccount(db, accountId);
+  const { rows: opening } = await db.query<{ b: string }>(
+    `SELECT coalesce(sum(l.debit - l.credit), 0)::text AS b FROM ledger_line l JOIN ledger_entry e ON e.id = l.entry_id
+     WHERE l.account_id = $1 AND $2::date IS NOT NULL AND e.business_date < $2::date`,
+    [accountId, from],
+  );
+  const { rows } = await db.query<Omit<StatementLine, 'balance'>>(
+    `SELECT e.id AS "entryId", e.kind, to_char(e.business_date, 'YYYY-MM-DD') AS "businessDate", e.description, e.reverses,
+            sum(l.debit)::text AS debit, sum(l.credit)::text AS credit
+     FROM ledger_line l JOIN ledger_entry e ON e.id = l.entry_id
+     WHERE l.account_id = $1 AND ($2::date IS NULL OR e.business_date >= $2::date) AND e.business_date <= $3
+     GROUP BY e.id ORDER BY e.business_date, e.id`,
+    [accountId, from, to],
+  );
+  let running = new Money(opening[0].b);
+  const lines = rows.map((r) => {
+    running = running.plus(r.debit).minus(r.credit);
+    return { ...r, balance: running.toFixed(2) };
+  });
+  return { accountId, subscriptionId: account.subscriptionId, from, to, openingBalance: new Money(opening[0].b).toFixed(2), lines, closingBalance: running.toFixed(2) };
+}
