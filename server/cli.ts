@@ -7,8 +7,11 @@
  *   meter credential <serial>      issue a new MQTT secret for a meter (printed once)
  *   user add <username> --role r   create a user (password from ABONE_NEW_USER_PASSWORD, or generated and printed once)
  *   config                         every setting with its variable, default and meaning
+ *   rate --tariff t.json --usage u.json [--from YYYY-MM-DD --to YYYY-MM-DD]   price a usage file; bill lines as JSON
  */
 import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { parseTariff, rate } from '../billing-core/index.ts';
 import { randomBytes } from 'node:crypto';
 import { audit, createUser, syncCatalogue } from '../modules/access/index.ts';
 import { loadSettings, settingsMarkdown } from '../platform/config.ts';
@@ -47,8 +50,10 @@ async function main(argv: string[]): Promise<void> {
     case 'config':
       console.log(settingsMarkdown());
       return;
+    case 'rate':
+      return rateFiles(rest);
     default:
-      console.error('usage: abone start | migrate | simulate --meters N [--modbus N] [--dlms N] [--interval ms] [--url mqtt://..] [--faults name=rate,..] | meter credential <serial> | user add <username> --role <roles> | config');
+      console.error('usage: abone start | migrate | simulate --meters N [--modbus N] [--dlms N] [--interval ms] [--url mqtt://..] [--faults name=rate,..] | meter credential <serial> | user add <username> --role <roles> | config | rate --tariff t.json --usage u.json');
       process.exitCode = 2;
   }
 }
@@ -123,6 +128,44 @@ async function user(args: string[]): Promise<void> {
     console.log(generated ? `user ${username} created; password (shown once): ${password}` : `user ${username} created`);
   } finally {
     await db.pool.end();
+  }
+}
+
+/** `abone rate`: no database, no logs; a refused file prints its error code and field and exits with 2. */
+function rateFiles(args: string[]): void {
+  const refuse = (message: string) => {
+    console.error(message);
+    process.exitCode = 2;
+  };
+  let values: { tariff?: string; usage?: string; from?: string; to?: string };
+  try {
+    ({ values } = parseArgs({ args, options: { tariff: { type: 'string' }, usage: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } }));
+  } catch (err) {
+    return refuse((err as Error).message);
+  }
+  if (!values.tariff || !values.usage) return refuse('usage: abone rate --tariff tariff.json --usage usage.json [--from YYYY-MM-DD --to YYYY-MM-DD]');
+  const load = (file: string, code: 'ABONE_ERR_BILLING_TARIFF_INVALID' | 'ABONE_ERR_BILLING_USAGE_INVALID'): unknown => {
+    let textContent: string;
+    try {
+      textContent = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new AboneError(code, { path: file, detail: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
+    }
+    try {
+      return JSON.parse(textContent);
+    } catch (err) {
+      throw new AboneError(code, { path: file, detail: `is not JSON (${(err as Error).message})` });
+    }
+  };
+  try {
+    const tariff = parseTariff(load(values.tariff, 'ABONE_ERR_BILLING_TARIFF_INVALID'));
+    const usage = load(values.usage, 'ABONE_ERR_BILLING_USAGE_INVALID');
+    const period = { ...(values.from !== undefined && { from: values.from }), ...(values.to !== undefined && { to: values.to }) };
+    const bill = rate(tariff, usage && typeof usage === 'object' && !Array.isArray(usage) ? { ...usage, ...period } : usage);
+    console.log(JSON.stringify(bill, null, 2));
+  } catch (err) {
+    if (!(err instanceof AboneError) || !err.code.startsWith('ABONE_ERR_BILLING_')) throw err;
+    refuse(`${err.code}: ${err.message}`);
   }
 }
 

@@ -1,0 +1,80 @@
+/**
+ * One line of a bill, and the bill. Inside billing-core amounts are decimals; `toJson` writes every number as a
+ * decimal string. A line's amount is always round₂(quantity × unitPrice), except fixed charges per period, whose
+ * amount is round₂(price × days ÷ period days) exactly (their quantity, the share of the period, is shown to 6 places).
+ */
+import type { Dec } from './quantity.ts';
+import type { Span } from './rating-context.ts';
+
+export interface RatedLine {
+  component: string;
+  name?: string;
+  kind: 'charge' | 'tax';
+  type: string;
+  span: Span;
+  quantity: Dec;
+  unit: string;
+  unitPrice: Dec;
+  amount: Dec;
+  /** For taxes: what the tax was computed on (an amount for KDV, a quantity for ÖTV/ÇTV). */
+  taxBase?: Dec;
+  estimatedShare: Dec;
+  band?: number;
+  bucket?: string;
+  free?: Dec;
+}
+
+export interface BillLineJson {
+  component: string;
+  name?: string;
+  kind: 'charge' | 'tax';
+  type: string;
+  from: string;
+  to: string;
+  days: number;
+  quantity: string;
+  unit: string;
+  unitPrice: string;
+  amount: string;
+  taxBase: string | null;
+  estimated: boolean;
+  estimatedShare: string;
+  band?: number;
+  bucket?: string;
+  free?: string;
+}
+
+export interface BillJson {
+  tariff: string;
+  commodity: string;
+  from: string;
+  to: string;
+  days: number;
+  consumption: { quantity: string; unit: string; estimated: string };
+  slices: Array<{ from: string; to: string; days: number; version: string }>;
+  lines: BillLineJson[];
+  totals: { net: string; taxes: string; gross: string };
+}
+
+export function lineJson(l: RatedLine): BillLineJson {
+  const out: BillLineJson = {
+    component: l.component,
+    ...(l.name !== undefined && { name: l.name }),
+    kind: l.kind,
+    type: l.type,
+    from: l.span.from,
+    to: l.span.to,
+    days: l.span.days,
+    quantity: l.type === 'fixed' && l.unit === 'period' ? l.quantity.toFixed(6) : l.quantity.toFixed(),
+    unit: l.unit,
+    unitPrice: l.unitPrice.toFixed(),
+    amount: l.amount.toFixed(2),
+    taxBase: l.taxBase ? l.taxBase.toFixed() : null,
+    estimated: !l.estimatedShare.isZero(),
+    estimatedShare: l.estimatedShare.toFixed(4),
+  };
+  if (l.band !== undefined) out.band = l.band;
+  if (l.bucket !== undefined) out.bucket = l.bucket;
+  if (l.free !== undefined) out.free = l.free.toFixed();
+  return out;
+}

@@ -1,0 +1,41 @@
+/**
+ * Field schemas shared by tariff and usage files. Decimals travel as strings ("10.266442") so no JSON float ever
+ * carries money; plain JSON numbers are accepted when their text is an ordinary decimal (no exponent).
+ */
+import { z } from 'zod';
+import { DateTime } from 'luxon';
+import { BUSINESS_ZONE } from '../platform/calendar.ts';
+
+const DECIMAL = /^-?\d{1,15}(\.\d{1,12})?$/;
+
+/** Any decimal, normalised to its text. */
+export const decimalField = z
+  .union([z.string(), z.number()])
+  .transform((v, ctx) => {
+    const t = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v.trim();
+    if (!DECIMAL.test(t)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a decimal such as "12.345" (up to 15 digits before and 12 after the point)' });
+      return z.NEVER;
+    }
+    return t;
+  });
+
+export const nonNegativeField = decimalField.refine((t) => !t.startsWith('-') || /^-0(\.0*)?$/.test(t), 'must not be negative');
+export const positiveField = decimalField.refine((t) => !t.startsWith('-') && /[1-9]/.test(t), 'must be greater than 0');
+export const percentField = nonNegativeField.refine((t) => Number(t) <= 100, 'must be at most 100 (a percentage)');
+
+export const codeField = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . and -, 1 to 64 characters');
+export const nameField = z.string().max(200);
+
+/** A business (Europe/Istanbul) calendar date, `2026-11-21`. */
+export const localDateField = z.string().refine((t) => /^\d{4}-\d{2}-\d{2}$/.test(t) && DateTime.fromISO(t, { zone: BUSINESS_ZONE }).isValid, 'must be a date written YYYY-MM-DD');
+
+/** A month and day, `04-01`, for seasons that recur every year. */
+export const monthDayField = z.string().refine((t) => /^\d{2}-\d{2}$/.test(t) && DateTime.fromISO(`2024-${t}`).isValid, 'must be a month and day written MM-DD');
+
+/** An instant with an explicit offset, `2026-11-01T00:00:00+03:00` or `...Z`. */
+export const instantField = z.string().refine((t) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(t) && DateTime.fromISO(t, { setZone: true }).isValid, 'must be an ISO instant with an offset, such as 2026-11-01T00:00:00+03:00');
+
+export const UNITS = ['m3', 'Sm3', 'kWh'] as const;
+export type MeteredUnit = (typeof UNITS)[number];
+export const unitField = z.enum(UNITS, { error: () => `must be one of ${UNITS.join(', ')}` });

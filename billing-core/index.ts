@@ -1,0 +1,44 @@
+/**
+ * billing-core: tariffs, proration, rating and estimation in pure TypeScript — no I/O, so the same code prices a
+ * bill run on the server and a reading on a field handheld. The whole API:
+ *
+ *   parseTariff(json) → Tariff
+ *       Validates a tariff file (docs/tariffs.md has the format). Throws AboneError ABONE_ERR_BILLING_TARIFF_INVALID
+ *       whose params.path names the field (`versions[1].components[0].bands[2].from`) and params.detail says why.
+ *   appendVersion(tariff, version) → Tariff
+ *       A new effective-dated version; the previous one ends on the new one's `from` day. Validated like parseTariff.
+ *   rate(tariff, usageJson) → BillJson
+ *       Validates the usage file (ABONE_ERR_BILLING_USAGE_INVALID with params.path, e.g. `intervals[3].ts`), fills
+ *       gaps (≤ 2 h linear, longer from like days; marked estimated), cuts the period into slices at version changes,
+ *       and prices it. Every number in the result is a decimal string: lines (component, from/to, quantity, unit,
+ *       unitPrice, amount, taxBase, estimated, estimatedShare) and totals (net, taxes, gross).
+ *   parseUsage(json) → MeteredUsage, rateUsage(tariff, usage) → BillJson
+ *       The two halves of rate, for callers that keep the parsed usage (bill runs re-rating after a correction).
+ *   sliceSchedule(tariff, buildPeriod(from, to)) → Slice[]
+ *       The slices of a period: whole local days, one version each, adding up to the period.
+ *   readsConsumption(start, end, digits), gasKwh(m3, K, kcal)
+ *       Register-read differences with rollover, and gas volume to energy (kWh = m³ × K × kcal/m³ ÷ 860.42).
+ *
+ * Rounding: quantities derived by rating (converted units, prorated band limits and allowances, register reads split
+ * by days, estimates) are rounded half away from zero to 3 places; each line's amount to the kuruş, half away from
+ * zero, from its shown quantity and full-precision unit price; totals are sums of lines. Dates are Europe/Istanbul
+ * local dates, periods [from, to).
+ */
+import { Dec } from './quantity.ts';
+import { convert } from './units.ts';
+
+export { parseTariff, appendVersion } from './tariff.ts';
+export { rate, rateUsage } from './rate.ts';
+export { parseUsage, type MeteredUsage } from './usage.ts';
+export { sliceSchedule, type Slice } from './slices.ts';
+export { buildPeriod, type Period } from './period.ts';
+export { readsConsumption } from './register-reads.ts';
+export { KCAL_PER_KWH } from './units.ts';
+export type { Tariff, TariffInput, TariffVersion, TariffVersionInput, Component, Tax } from './tariff-schema.ts';
+export type { UsageInput } from './usage-schema.ts';
+export type { BillJson, BillLineJson } from './bill-line.ts';
+
+/** Gas energy of a volume at line conditions: m³ × K × kcal/m³ ÷ 860.42, unrounded. */
+export function gasKwh(m3: string, correctionFactor: string, calorificValue: string): string {
+  return convert(new Dec(m3), 'm3', 'kWh', { correctionFactor: new Dec(correctionFactor), calorificValue: new Dec(calorificValue) }).toFixed();
+}

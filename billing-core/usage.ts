@@ -1,0 +1,78 @@
+/**
+ * Reading a usage file into what rating needs: the period, and either every slot of it filled (estimated where
+ * missing) or a total from register reads. Throws ABONE_ERR_BILLING_USAGE_INVALID naming the field.
+ */
+import { usageSchema, type UsageFile } from './usage-schema.ts';
+import { buildPeriod, dayIndex, daySlots, daysFromTo, hourSlots, isLocalMidnight, isWholeHour, localHour, MAX_PERIOD_DAYS, weekdayHour, type Period } from './period.ts';
+import { fillGaps, type KnownValue, type LikeDaySample, type Point, type Slot } from './estimation.ts';
+import { readsConsumption } from './register-reads.ts';
+import { Dec } from './quantity.ts';
+import { usageInvalid } from './errors.ts';
+import { firstIssue } from './zod-issue.ts';
+import type { GasFactors } from './units.ts';
+
+export interface MeteredUsage {
+  unit: UsageFile['unit'];
+  period: Period;
+  /** Every slot of the period, in order, when the usage is interval data. */
+  points?: Point[];
+  resolution?: 'hour' | 'day';
+  /** Register-read consumption over the whole period. */
+  total?: { quantity: Dec; estimated: boolean };
+  gas?: GasFactors;
+  exemptions: Set<string>;
+  discounts: Set<string>;
+}
+
+export function parseUsage(json: unknown): MeteredUsage {
+  const parsed = usageSchema.safeParse(json);
+  if (!parsed.success) {
+    const { path, detail } = firstIssue(parsed.error);
+    throw usageInvalid(path, detail);
+  }
+  const u = parsed.data;
+  const days = daysFromTo(u.from, u.to);
+  if (days < 1) throw usageInvalid(['to'], `must be after from (${u.from})`);
+  if (days > MAX_PERIOD_DAYS) throw usageInvalid(['to'], `the period is longer than ${MAX_PERIOD_DAYS} days`);
+  const period = buildPeriod(u.from, u.to);
+  const base = {
+    unit: u.unit,
+    period,
+    gas: u.gas && { correctionFactor: new Dec(u.gas.correctionFactor), calorificValue: new Dec(u.gas.calorificValue) },
+    exemptions: new Set(u.exemptions ?? []),
+    discounts: new Set(u.discounts ?? []),
+  };
+  if (u.intervals && u.reads) throw usageInvalid(['reads'], 'give either intervals or reads, not both');
+  if (u.reads) {
+    const quantity = readsConsumption(new Dec(u.reads.start), new Dec(u.reads.end), u.reads.digits);
+    return { ...base, total: { quantity, estimated: u.reads.estimated ?? false } };
+  }
+  if (!u.intervals) throw usageInvalid(['intervals'], 'is required (or reads)');
+  if (!u.resolution) throw usageInvalid(['resolution'], 'is required with intervals (hour or day)');
+  return { ...base, resolution: u.resolution, points: intervalPoints(u, period, u.resolution) };
+}
+
+function intervalPoints(u: UsageFile, period: Period, resolution: 'hour' | 'day'): Point[] {
+  const aligned = resolution === 'hour' ? isWholeHour : isLocalMidnight;
+  const known = new Map<number, KnownValue>();
+  const seenAt = new Map<number, number>();
+  u.intervals!.forEach((p, i) => {
+    const ms = Date.parse(p.ts);
+    if (dayIndex(period, ms) < 0) throw usageInvalid(['intervals', i, 'ts'], `is outside the period ${u.from} – ${u.to} (to exclusive)`);
+    if (!aligned(ms)) throw usageInvalid(['intervals', i, 'ts'], resolution === 'hour' ? 'must be the start of a local hour' : 'must be a local midnight (Europe/Istanbul)');
+    const twin = seenAt.get(ms);
+    if (twin !== undefined) throw usageInvalid(['intervals', i, 'ts'], `repeats intervals[${twin}]`);
+    seenAt.set(ms, i);
+    known.set(ms, { value: new Dec(p.value), estimated: p.estimated ?? false });
+  });
+  const history: LikeDaySample[] = [];
+  u.history?.forEach((h, i) => {
+    const ms = Date.parse(h.ts);
+    if (dayIndex(period, ms) >= 0) throw usageInvalid(['history', i, 'ts'], 'lies inside the period: put it in intervals');
+    if (!aligned(ms)) throw usageInvalid(['history', i, 'ts'], resolution === 'hour' ? 'must be the start of a local hour' : 'must be a local midnight (Europe/Istanbul)');
+    history.push({ ...weekdayHour(ms), value: new Dec(h.value) });
+  });
+  const raw = resolution === 'hour' ? hourSlots(period) : daySlots(period);
+  const slots: Slot[] = raw.map(({ ms, day }) => ({ ms, day, weekday: period.weekdays[day], hour: resolution === 'hour' ? localHour(period, day, ms) : 0 }));
+  return fillGaps(slots, known, history, resolution);
+}
