@@ -82,6 +82,21 @@ export class IngestPipeline {
     this.listeners.push(listener);
   }
 
+  /**
+   * What validation would refuse in `envelopes`, without storing anything: for a caller that answers synchronously
+   * (the HTTP readings route) and refuses a request whole rather than dead-lettering part of it.
+   */
+  async refusals(envelopes: Envelope[]): Promise<Array<{ index: number; reason: RejectReason; detail: string }>> {
+    await this.registry.resolve(envelopes.map((e) => e.meterSerial));
+    const now = Date.now();
+    const out: Array<{ index: number; reason: RejectReason; detail: string }> = [];
+    envelopes.forEach((e, index) => {
+      const v = validateEnvelope(e, this.registry.cached(e.meterSerial), this.limits, now);
+      if (!v.ok) out.push({ index, reason: v.reason, detail: v.detail });
+    });
+    return out;
+  }
+
   /** Resolves once everything in `message` is durably stored (readings) or dead-lettered (the rest). */
   async submit(message: IngestMessage): Promise<void> {
     if (this.stopping) throw new AboneError('ABONE_ERR_HEADEND_INGEST_STOPPED');

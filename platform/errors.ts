@@ -30,6 +30,8 @@ export const catalogue = {
   ABONE_ERR_HEADEND_CHANNEL_UNKNOWN: { status: 400, kind: 'user', message: 'Unknown channel {channel}' },
   ABONE_ERR_HEADEND_RANGE_INVALID: { status: 400, kind: 'user', message: 'Invalid time range: {detail}' },
   ABONE_ERR_HEADEND_INGEST_STOPPED: { status: 503, kind: 'operational', message: 'The ingest pipeline is stopping' },
+  ABONE_ERR_HEADEND_INGEST_NOT_HERE: { status: 503, kind: 'operational', message: 'This process does not run ingest (ABONE_MODE=api); send readings to a head-end process' },
+  ABONE_ERR_HEADEND_PAYLOAD_REFUSED: { status: 400, kind: 'user', message: 'Nothing stored: {problems}' },
   ABONE_ERR_MQTT_AUTH_FAILED: { status: 401, kind: 'user', message: 'MQTT authentication failed for {username}' },
   ABONE_ERR_MQTT_TOPIC_FORBIDDEN: { status: 403, kind: 'user', message: 'Client {clientId} may not publish on {topic}' },
   ABONE_ERR_AUTH_REQUIRED: { status: 401, kind: 'user', message: 'Login required' },

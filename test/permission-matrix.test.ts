@@ -38,6 +38,8 @@ const MATRIX: Record<string, string[] | 'public' | 'authenticated'> = {
   'GET /api/v1/dead-letters': ['admin', 'ami_operator', 'auditor'],
   'POST /api/v1/meters/:serial/credentials': ['admin', 'ami_operator'],
   'DELETE /api/v1/meters/:serial/credentials': ['admin', 'ami_operator'],
+  'POST /api/v1/meters/:serial/readings': ['admin', 'ami_operator'],
+  'POST /api/v1/meters/:serial/events': ['admin', 'ami_operator'],
   'POST /api/v1/warehouses': ['admin'],
   'GET /api/v1/warehouses': READ_STOCK,
   'GET /api/v1/warehouses/:code/stock': READ_STOCK,

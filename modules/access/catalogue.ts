@@ -11,6 +11,7 @@ export const PERMISSIONS = {
   'meters.manage': 'Register meters and models, change how they communicate',
   'devices.credentials': 'Issue, rotate and revoke meters\' MQTT credentials',
   'ingest.dead_letters.read': 'See rejected payloads and why',
+  'readings.write': 'Post readings and meter events over HTTP (integrations, hand-entered reads)',
   'users.manage': 'Create users, grant roles and scopes, issue API tokens',
   'audit.read': 'Read the audit trail',
   'pii.reveal': 'See personal data (TCKN, VKN, IBAN, phone) in full; every showing is audited',
@@ -28,7 +29,7 @@ export type RoutePermission = Permission | typeof PUBLIC;
 
 export const ROLES: Record<string, { name: string; permissions: Permission[] }> = {
   admin: { name: 'Administrator', permissions: Object.keys(PERMISSIONS) as Permission[] },
-  ami_operator: { name: 'AMI operator', permissions: ['meters.read', 'meters.manage', 'devices.credentials', 'ingest.dead_letters.read'] },
+  ami_operator: { name: 'AMI operator', permissions: ['meters.read', 'meters.manage', 'devices.credentials', 'ingest.dead_letters.read', 'readings.write'] },
   billing_clerk: { name: 'Billing clerk', permissions: ['meters.read', 'parties.read'] },
   cashier: { name: 'Cashier', permissions: ['parties.read'] },
   field_crew: { name: 'Field crew', permissions: ['meters.read', 'warehouse.stock.read'] },

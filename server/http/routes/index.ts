@@ -11,6 +11,9 @@ import type { App } from '../app.ts';
 import { healthRoutes, type BrokerStatus } from './health.ts';
 import { meterRoutes } from './meters.ts';
 import { feedRoutes } from './feed.ts';
+import { readingRoutes } from './readings.ts';
+import { loadSettings } from '../../../platform/config.ts';
+import { mqttSettings } from '../../../collectors/mqtt/index.ts';
 import { LiveFeed, FEED_STREAMS } from '../../live-feed.ts';
 
 export interface RouteDeps {
@@ -29,8 +32,11 @@ export function registerRoutes(app: App, deps: RouteDeps): void {
   const { pool } = deps;
   accessRoutes(app, deps);
   healthRoutes(app, { pool, pipeline: deps.pipeline, broker: deps.broker ?? (() => ({ mode: 'none', connected: false })) });
-  meterRoutes(app, { pool, registry: deps.registry ?? new DeviceRegistry(pool) });
+  const registry = deps.registry ?? new DeviceRegistry(pool);
+  meterRoutes(app, { pool, registry });
+  const mqtt = loadSettings(mqttSettings); // one payload schema and one set of limits, whatever the transport
+  readingRoutes(app, { registry, pipeline: deps.pipeline, limits: { maxBytes: mqtt.maxPayloadBytes, maxItems: mqtt.maxItems } });
   registryRoutes(app, { pool });
   feedRoutes(app, { feed: deps.feed ?? new LiveFeed(FEED_STREAMS) });
-  warehouseRoutes(app, { pool, registry: deps.registry ?? new DeviceRegistry(pool) });
+  warehouseRoutes(app, { pool, registry });
 }
