@@ -17,6 +17,17 @@ export { isTrIban } from './iban.ts';
 export { nameKey } from './name-key.ts';
 export { type PartyView } from './party-view.ts';
 export { registrySettings } from './settings.ts';
+export { createAddress, readAddress, searchAddresses, createPremise, createInstallation, readInstallation, installationPlace, installationsAtAddress, type AddressView, type InstallationView, type InstallationPlace } from './places.ts';
+export { AddressSchema, InstallationSchema, PremiseSchema, COMMODITIES, PREMISE_KINDS, type AddressInput, type InstallationInput } from './address-fields.ts';
+export { installationsInPolygon, nearestInstallations, type NearInstallation } from './spatial.ts';
+export { GeoPointSchema, GeoPolygonSchema, toMercator, toLonLat, groundMetres, Lon, Lat, type GeoPoint, type GeoPolygon } from './geo.ts';
+export { importAddresses, uavtClashes } from './address-import.ts';
+export { ADDRESS_COLUMNS, placeRow, type PlaceRow } from './address-row.ts';
+export { bulkInsertPlaces } from './place-bulk.ts';
+export { importCsvBatches, type BatchImportReport, type Rejection } from './import-batches.ts';
+export { readCsv, type CsvRow } from './csv-rows.ts';
+export { copyRows, copyLine, type CopyValue } from './copy-text.ts';
+export { assertOpenParty, partiesByIds, partyImportRow, bulkUpsertParties, type PartyImportRow } from './party-bulk.ts';
 
 /** Starts the registry's background work: the daily retention job (settings validated here, at start-up). */
 export function startRegistry(pool: pg.Pool): RetentionJob {

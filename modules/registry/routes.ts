@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { actorOf } from '../access/index.ts';
 import { closeParty, createParty, NewPartySchema, readParty, searchParties, type CallContext } from './parties.ts';
+import { placeRoutes } from './place-routes.ts';
 
 type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 
@@ -16,6 +17,7 @@ const pathOnly = { req: (req: { method: string; url: string; ip?: string }) => (
 export function registryRoutes(app: App, deps: { pool: pg.Pool }): void {
   const { pool } = deps;
   const ctx = (req: FastifyRequest): CallContext => ({ actor: actorOf(req), correlationId: req.id, ip: req.ip });
+  placeRoutes(app, deps);
 
   app.post(
     '/api/v1/parties',
