@@ -1,0 +1,73 @@
+/** Alarm → work order: one order per alarm id however often or however concurrently it is asked; bad alarms refused. */
+import assert from 'node:assert/strict';
+import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
+import type { AboneError } from '../../platform/errors.ts';
+import { listenFeed, type FeedEvent } from '../../platform/feed.ts';
+import { openWorkOrderFromAlarm, orderTypeOfAlarm, type AlarmForOrder } from './alarms.ts';
+import { onWorkOrderChange, type WorkOrderChange } from './events.ts';
+import { count, crew, snapshot } from './test-fixtures.ts';
+
+const code = (err: unknown) => (err as AboneError).code;
+const alarm = (over: Partial<AlarmForOrder> = {}): AlarmForOrder => ({ alarmId: 'ALM-1', meterId: 'GAS-0001', alarmType: 'leak', severity: 'major', raisedAt: new Date(), region: 'ANK', ...over });
+
+describe('work orders: opened from alarms', function () {
+  this.timeout(60_000);
+  let db: TestDatabase;
+  before(async () => {
+    db = await createTestDatabase();
+    await crew(db.pool, 'ANK-1', 'ANK', ['leak', 'metering'], 10);
+  });
+  after(() => db.drop());
+
+  it('maps alarm types to order types', () => {
+    assert.deepEqual(
+      ['leak', 'tamper', 'reverse_flow', 'register_backwards', 'no_data', 'pressure', 'battery_low', 'some_new_rule'].map(orderTypeOfAlarm),
+      ['leak', 'tamper', 'inspection', 'inspection', 'inspection', 'inspection', 'inspection', 'inspection'],
+    );
+  });
+
+  it('opens and routes one order per alarm id, and gives that same order back on every repeat', async () => {
+    const first = await openWorkOrderFromAlarm(db.pool, alarm());
+    assert.deepEqual([first.created, first.type, first.status, first.crew, first.priority, first.meterSerial, first.source, first.sourceRef], [true, 'leak', 'assigned', 'ANK-1', 'high', 'GAS-0001', 'alarm', 'ALM-1']);
+    const again = await openWorkOrderFromAlarm(db.pool, alarm({ severity: 'critical', raisedAt: new Date(0) })); // a repeat changes nothing
+    assert.deepEqual([again.created, again.id, again.priority, again.slaDueAt.getTime()], [false, first.id, 'high', first.slaDueAt.getTime()]);
+    assert.equal(await count(db.pool, `work_order WHERE source = 'alarm'`), 1);
+    assert.equal(await count(db.pool, 'work_order_event WHERE order_id = $1', [first.id]), 2, 'created + routed, once');
+  });
+
+  it('settles twenty concurrent calls for one alarm on one order', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => openWorkOrderFromAlarm(db.pool, alarm({ alarmId: 'ALM-RACE', alarmType: 'tamper', meterId: 42 }))));
+    assert.equal(new Set(results.map((r) => r.id)).size, 1);
+    assert.equal(results.filter((r) => r.created).length, 1);
+    assert.equal(results[0].meterId, 42);
+    assert.equal(await count(db.pool, `work_order WHERE source_ref = 'ALM-RACE'`), 1);
+  });
+
+  it('refuses a malformed alarm and writes nothing', async () => {
+    const before = await snapshot(db.pool);
+    const bad: Array<Partial<AlarmForOrder>> = [
+      { alarmId: '' }, { alarmId: 'a b' }, { alarmType: 'Leak!' }, { raisedAt: 'yesterday' }, { meterId: -3 }, { meterId: 'has space' }, { meterId: 1.5 }, { region: "ANK'; DROP" },
+    ];
+    for (const over of bad) await assert.rejects(openWorkOrderFromAlarm(db.pool, alarm({ alarmId: 'ALM-BAD', ...over })), (e) => code(e) === 'ABONE_ERR_WORKORDER_ALARM_INVALID', JSON.stringify(over));
+    assert.deepEqual(await snapshot(db.pool), before);
+  });
+
+  it('tells in-process listeners after the commit, and the live feed across processes', async () => {
+    const seen: WorkOrderChange[] = [];
+    const heard: FeedEvent[] = [];
+    const off = onWorkOrderChange((c) => seen.push(c));
+    const feed = listenFeed(db.url, (e) => heard.push(e));
+    await feed.ready;
+    try {
+      const order = await openWorkOrderFromAlarm(db.pool, alarm({ alarmId: 'ALM-FEED', alarmType: 'no_data' }));
+      assert.deepEqual(seen.map((c) => [c.kind, c.orderId, c.status, c.crew]), [['created', order.id, 'open', null], ['assigned', order.id, 'assigned', 'ANK-1']]);
+      await openWorkOrderFromAlarm(db.pool, alarm({ alarmId: 'ALM-FEED', alarmType: 'no_data' }));
+      assert.equal(seen.length, 2, 'a repeat announces nothing');
+      for (let i = 0; i < 100 && heard.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(heard.map((e) => [e.stream, e.kind, e.id]), [['work-orders', 'created', String(order.id)], ['work-orders', 'assigned', String(order.id)]]);
+    } finally {
+      off();
+      await feed.stop();
+    }
+  });
+});
