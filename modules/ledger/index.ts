@@ -10,6 +10,7 @@ export { openAccount, accountForSubscription, type Account } from './accounts.ts
 export { postEntry, loadEntry, type PostedEntry, type PostedLine, type OpenedItem } from './entries.ts';
 export type { EntryInput, LineInput, ItemInput } from './entry-rules.ts';
 export { reverseEntry, type ReversalInput } from './reversal.ts';
+export { postEntries, openAccounts, type BulkPosted } from './bulk-post.ts';
 export { allocate, type Allocation, type AllocationInput } from './allocation.ts';
 export { balance, openItems, unallocatedCredits, statement, type Balance, type OpenItem, type UnallocatedCredit, type Statement } from './reads.ts';
 export { aging, AGING_BUCKETS, type Aging, type AgingBucket } from './aging.ts';

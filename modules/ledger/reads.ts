@@ -86,7 +86,7 @@ export async function openItems(db: Db, accountId: number, asOf?: string): Promi
     `SELECT * FROM (
        SELECT i.id, i.entry_id AS "entryId", i.period, to_char(e.business_date, 'YYYY-MM-DD') AS "businessDate",
               to_char(i.due_date, 'YYYY-MM-DD') AS "dueDate", i.amount::text,
-              coalesce(s.settled, 0)::text AS settled, (i.amount - coalesce(s.settled, 0))::text AS open, ii.invoice_number AS "invoiceNumber"
+              coalesce(s.settled, 0.00)::numeric(18,2)::text AS settled, (i.amount - coalesce(s.settled, 0))::text AS open, ii.invoice_number AS "invoiceNumber"
        FROM ledger_item i
        JOIN ledger_entry e ON e.id = i.entry_id
        LEFT JOIN LATERAL (SELECT sum(a.amount) AS settled FROM ledger_allocation a WHERE a.item_id = i.id AND a.on_date <= $2) s ON true

@@ -1,0 +1,121 @@
+/**
+ * The rules hold in the database itself, whoever writes: straight SQL, no ledger code in between.
+ */
+import assert from 'node:assert/strict';
+import type pg from 'pg';
+import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
+import { allocate, openAccount, postEntry } from './index.ts';
+import { accrualInput, ledgerRowCounts, paymentInput } from './test-fixtures.ts';
+
+describe('ledger: the database enforces balance and append-only', function () {
+  this.timeout(60_000);
+  let db: TestDatabase;
+  let accountId: number;
+  let entryId: number;
+  let itemId: number;
+
+  before(async () => {
+    db = await createTestDatabase();
+    accountId = (await openAccount(db.pool, 'SUB-SQL-1')).id;
+    const e = await postEntry(db.pool, accrualInput(accountId, 'acc-sql-1', { revenue: '100.00', kdv: '20.00' }, { periodEnd: '2026-01-31' }));
+    entryId = e.id;
+    itemId = e.item!.id;
+  });
+  after(async () => db.drop());
+
+  async function inTx(sql: (c: pg.PoolClient) => Promise<unknown>): Promise<void> {
+    const c = await db.pool.connect();
+    try {
+      await c.query('BEGIN');
+      await sql(c);
+      await c.query('COMMIT');
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      c.release();
+    }
+  }
+
+  it('refuses UPDATE, DELETE and TRUNCATE on entries, lines, items and allocations', async () => {
+    const before = await ledgerRowCounts(db.pool);
+    for (const sql of [
+      `UPDATE ledger_line SET credit = credit + 1 WHERE entry_id = ${entryId}`,
+      `UPDATE ledger_entry SET description = 'edited' WHERE id = ${entryId}`,
+      `DELETE FROM ledger_line WHERE entry_id = ${entryId}`,
+      `DELETE FROM ledger_entry WHERE id = ${entryId}`,
+      `UPDATE ledger_item SET amount = 1 WHERE id = ${itemId}`,
+      `DELETE FROM ledger_item WHERE id = ${itemId}`,
+      'TRUNCATE ledger_allocation',
+      'TRUNCATE ledger_line CASCADE',
+    ]) {
+      await assert.rejects(db.pool.query(sql), (err: any) => err.code === '42501' && /append-only/.test(err.message), sql);
+    }
+    assert.deepEqual(await ledgerRowCounts(db.pool), before);
+  });
+
+  it('refuses at COMMIT an entry whose debits and credits differ, or that has a single line', async () => {
+    const before = await ledgerRowCounts(db.pool);
+    const insertEntry = async (c: pg.PoolClient, key: string, lines: Array<[string, string, string]>) => {
+      const { rows } = await c.query(`INSERT INTO ledger_entry (idempotency_key, kind, account_id, business_date) VALUES ($1, 'payment', $2, '2026-02-01') RETURNING id`, [key, accountId]);
+      let n = 0;
+      for (const [gl, d, cr] of lines) {
+        await c.query('INSERT INTO ledger_line (entry_id, line_no, gl_account, account_id, debit, credit) VALUES ($1, $2, $3, $4, $5, $6)', [rows[0].id, ++n, gl, gl === 'receivables' ? accountId : null, d, cr]);
+      }
+    };
+    await assert.rejects(inTx((c) => insertEntry(c, 'sql-unbalanced', [['bank_clearing', '100.00', '0'], ['receivables', '0', '99.99']])), (err: any) => err.code === '23514' && /does not balance/.test(err.message));
+    await assert.rejects(inTx((c) => insertEntry(c, 'sql-one-line', [['bank_clearing', '100.00', '0']])), /does not balance: 1 lines/);
+    await assert.rejects(inTx((c) => insertEntry(c, 'sql-no-lines', [])), /does not balance: 0 lines/);
+    // A line added later to an entry that balanced unbalances it: refused too.
+    await assert.rejects(inTx((c) => c.query(`INSERT INTO ledger_line (entry_id, line_no, gl_account, debit) VALUES (${entryId}, 9, 'bank_clearing', 5)`)), /does not balance/);
+    assert.deepEqual(await ledgerRowCounts(db.pool), before);
+    // The same statements with equal sides commit.
+    await inTx((c) => insertEntry(c, 'sql-balanced', [['bank_clearing', '100.00', '0'], ['receivables', '0', '100.00']]));
+  });
+
+  it('refuses a line on both sides, a zero line and a negative amount', async () => {
+    for (const [d, cr] of [['1', '1'], ['0', '0'], ['-5', '0']]) {
+      await assert.rejects(db.pool.query(`INSERT INTO ledger_line (entry_id, line_no, gl_account, debit, credit) VALUES (${entryId}, 20, 'bank_clearing', $1, $2)`, [d, cr]), (err: any) => err.code === '23514');
+    }
+  });
+
+  it('refuses allocations beyond an item\'s amount, and a second reversal of one entry', async () => {
+    const pay = await postEntry(db.pool, paymentInput(accountId, 'sql-pay', '500.00', '2026-02-02'));
+    await assert.rejects(
+      inTx((c) => c.query(`INSERT INTO ledger_allocation (item_id, source_entry_id, amount, on_date) VALUES ($1, $2, 120.01, '2026-02-02')`, [itemId, pay.id])),
+      (err: any) => err.code === '23514' && /allocated 120.01 of 120.00/.test(err.message),
+    );
+    await allocate(db.pool, { sourceEntryId: pay.id, itemId, amount: '120.00', onDate: '2026-02-02' });
+    const reversal = (key: string) => async (c: pg.PoolClient) => {
+      const { rows } = await c.query(`INSERT INTO ledger_entry (idempotency_key, kind, account_id, business_date, reverses) VALUES ($1, 'reversal', $2, '2026-02-03', $3) RETURNING id`, [key, accountId, pay.id]);
+      await c.query(`INSERT INTO ledger_line (entry_id, line_no, gl_account, account_id, debit, credit) VALUES ($1, 1, 'receivables', $2, 500, 0), ($1, 2, 'bank_clearing', NULL, 0, 500)`, [rows[0].id, accountId]);
+    };
+    await inTx(reversal('sql-rev-1'));
+    await assert.rejects(inTx(reversal('sql-rev-2')), (err: any) => err.code === '23505' && err.constraint === 'ledger_entry_reverses_key');
+  });
+
+  it('gives the ledger role SELECT and INSERT only: UPDATE and DELETE are refused by privilege, before any trigger', async () => {
+    const { rows } = await db.pool.query(`SELECT rolname FROM pg_roles WHERE rolname = 'abone_ledger_writer'`);
+    if (!rows.length) return assert.fail('role abone_ledger_writer was not created (the migrating user lacks CREATEROLE)');
+    const c = await db.pool.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query('SET LOCAL ROLE abone_ledger_writer');
+      // It may append a balanced entry ...
+      const { rows: e } = await c.query(`INSERT INTO ledger_entry (idempotency_key, kind, account_id, business_date) VALUES ('role-pay', 'payment', $1, '2026-02-05') RETURNING id`, [accountId]);
+      await c.query(`INSERT INTO ledger_line (entry_id, line_no, gl_account, account_id, debit, credit) VALUES ($1, 1, 'bank_clearing', NULL, 10, 0), ($1, 2, 'receivables', $2, 0, 10)`, [e[0].id, accountId]);
+      await c.query('SAVEPOINT s');
+      // ... and neither change nor remove one.
+      for (const sql of [`UPDATE ledger_line SET debit = 11 WHERE entry_id = ${e[0].id} AND line_no = 1`, `DELETE FROM ledger_entry WHERE id = ${entryId}`, 'TRUNCATE ledger_allocation']) {
+        await assert.rejects(c.query(sql), (err: any) => err.code === '42501' && /permission denied/.test(err.message), sql);
+        await c.query('ROLLBACK TO SAVEPOINT s');
+      }
+      await c.query('COMMIT');
+    } finally {
+      await c.query('ROLLBACK').catch(() => undefined);
+      c.release();
+    }
+    const { rows: kept } = await db.pool.query(`SELECT count(*)::int AS n FROM ledger_entry WHERE idempotency_key = 'role-pay'`);
+    assert.equal(kept[0].n, 1);
+  });
+});
