@@ -6,18 +6,18 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { buildTestApp } from '../../test/support/app.ts';
-import { startHeadend, type Headend } from '../../headend/index.ts';
-import { provisionDemoFleet, type ProvisionedMeter } from '../../simulators/index.ts';
-import { createToken, createUser, syncCatalogue } from '../../modules/access/index.ts';
-import { announce } from '../../platform/feed.ts';
-import { LiveFeed, FEED_STREAMS } from '../../server/live-feed.ts';
-import type { App } from '../../server/index.ts';
+import { createTestDatabase, type TestDatabase } from './support/db.ts';
+import { buildTestApp } from './support/app.ts';
+import { startHeadend, type Headend } from '../headend/index.ts';
+import { provisionDemoFleet, type ProvisionedMeter } from '../simulators/index.ts';
+import { createToken, createUser, syncCatalogue } from '../modules/access/index.ts';
+import { announce } from '../platform/feed.ts';
+import { LiveFeed, FEED_STREAMS } from '../server/live-feed.ts';
+import type { App } from '../server/index.ts';
 
 const require = createRequire(import.meta.url);
 const helper = require('node-red-node-test-helper');
-const NODES = ['abone-server', 'abone-reading-in', 'abone-feed', 'abone-work-order'].map((n) => require(`./nodes/${n}.js`));
+const NODES = ['abone-server', 'abone-reading-in', 'abone-feed', 'abone-work-order'].map((n) => require(`../integrations/node-red/nodes/${n}.js`));
 helper.init(require.resolve('node-red'));
 
 interface NodeRedNode {
