@@ -64,7 +64,7 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
       }
       // The processes that run ingest also carry the feed to MQTT (one broker connection each; see docs/deploy.md).
       const mqttOut = broker ?? consumer;
-      if (mqttOut) feed.subscribe((e) => void mqttOut.publish(LiveFeed.topicOf(e), JSON.stringify(e)).catch((err) => log.warn({ err: err.message }, 'feed event not published to MQTT')));
+      if (mqttOut && settings.feedToMqtt) feed.subscribe((e) => void mqttOut.publish(LiveFeed.topicOf(e), JSON.stringify(e)).catch((err) => log.warn({ err: err.message }, 'feed event not published to MQTT')));
     }
     const brokerStatus = (): BrokerStatus =>
       broker ? { mode: 'embedded', connected: true, port: broker.port, clients: broker.connectedClients() } : consumer ? { mode: 'external', connected: consumer.connected() } : { mode: 'none', connected: false };
