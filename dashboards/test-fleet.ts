@@ -1,0 +1,101 @@
+/**
+ * A database filled the way production fills it, for the dashboard test: simulated meters publish over MQTT to the
+ * embedded broker, the head-end validates and stores, the rollup worker rolls up. Six meters:
+ *  - four publish ten days of hourly profile (a day per message) up to the last whole hour, with malformed payloads
+ *    and tamper/leak events injected;
+ *  - one published one day of readings that ended three days ago (late), and three payloads that are refused;
+ *  - one never published (missing).
+ */
+import { randomBytes } from 'node:crypto';
+import mqtt from 'mqtt';
+import { createTestDatabase, type TestDatabase } from '../test/support/db.ts';
+import { startHeadend, type Headend } from '../headend/index.ts';
+import { startEmbeddedBroker, topicFor, type EmbeddedBroker } from '../collectors/mqtt/index.ts';
+import { alignToHour, HOUR_MS, provisionDemoFleet, startFleet, type FleetStats, type ProvisionedMeter } from '../simulators/index.ts';
+
+export const FLEET_DAYS = 10;
+export const LATE_ENDED_HOURS_AGO = 73;
+
+export interface FilledDatabase {
+  db: TestDatabase;
+  meters: ProvisionedMeter[]; // [0..3] publishing, [4] late, [5] missing
+  fleet: FleetStats;
+  lastHour: number; // epoch ms of the last whole hour when the fleet caught up
+  stop(): Promise<void>;
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 90_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** One day of hourly readings from the late meter, the last one LATE_ENDED_HOURS_AGO before `lastHour`. */
+async function publishLateDay(url: string, m: ProvisionedMeter, lastHour: number): Promise<void> {
+  const end = lastHour - LATE_ENDED_HOURS_AGO * HOUR_MS;
+  const readings = Array.from({ length: 24 }, (_, i) => {
+    const ts = new Date(end - (23 - i) * HOUR_MS).toISOString();
+    return [
+      { ts, ch: 'consumption', v: 0.05, u: 'm3' },
+      { ts, ch: 'volume', v: 100 + 0.05 * (i + 1), u: 'm3' },
+      { ts, ch: 'pressure', v: 0.021, u: 'bar' },
+      { ts, ch: 'temperature', v: 11.5, u: 'degC' },
+    ];
+  }).flat();
+  const c = await mqtt.connectAsync(url, { clientId: m.serial, username: m.serial, password: m.secret, reconnectPeriod: 0 });
+  await c.publishAsync(topicFor(m.serial, 'readings'), JSON.stringify({ readings }), { qos: 1 }); // PUBACK = committed
+  // Refused payloads with known reasons, whatever the fleet's random faults produced: two json_invalid and one
+  // channel_not_on_model (a gas meter sending electrical energy).
+  await c.publishAsync(topicFor(m.serial, 'readings'), '{"readings": [', { qos: 1 });
+  await c.publishAsync(topicFor(m.serial, 'readings'), 'not json at all', { qos: 1 });
+  await c.publishAsync(topicFor(m.serial, 'readings'), JSON.stringify({ readings: [{ ts: new Date(end).toISOString(), ch: 'energy', v: 1, u: 'kWh' }] }), { qos: 1 });
+  await c.endAsync();
+}
+
+export async function fillDatabase(): Promise<FilledDatabase> {
+  const db = await createTestDatabase();
+  let headend: Headend | undefined;
+  let broker: EmbeddedBroker | undefined;
+  try {
+    headend = await startHeadend(db.pool, db.url, { batchDelayMs: 10 });
+    broker = await startEmbeddedBroker({ registry: headend.registry, pipeline: headend.pipeline, limits: { maxBytes: 262_144, maxItems: 10_000 }, port: 0, host: '127.0.0.1' });
+    const url = `mqtt://127.0.0.1:${broker.port}`;
+    const meters = await provisionDemoFleet(headend.registry, 6, `D${randomBytes(3).toString('hex')}`);
+    const lastHour = alignToHour(Date.now());
+    const fleet = await startFleet({
+      url,
+      meters: meters.slice(0, 4),
+      intervalMs: 20,
+      hoursPerMessage: 24,
+      startAt: lastHour - FLEET_DAYS * 24 * HOUR_MS,
+      faults: { seed: 20261128, malformedRate: 0.1, tamperRate: 0.01, leakRate: 0.01 },
+    });
+    await until(() => fleet.stats().simulatedUntil !== null && Date.parse(fleet.stats().simulatedUntil!) >= lastHour, 'the fleet to catch up');
+    fleet.stopPublishing();
+    await fleet.flushed();
+    const stats = fleet.stats();
+    await fleet.stop();
+    await publishLateDay(url, meters[4], lastHour);
+    await headend.runRollupsNow();
+    const h = headend;
+    const b = broker;
+    return {
+      db,
+      meters,
+      fleet: stats,
+      lastHour,
+      stop: async () => {
+        await b.close();
+        await h.stop();
+        await db.drop();
+      },
+    };
+  } catch (err) {
+    await broker?.close();
+    await headend?.stop();
+    await db.drop();
+    throw err;
+  }
+}

@@ -1,0 +1,12 @@
+-- Read-only access for Grafana: the head-end tables the dashboards read, and nothing that holds personal data
+-- (parties, contacts, users, audit). Run after migrations with the role's name as a psql variable:
+--   psql -v ON_ERROR_STOP=1 -v reader=grafana_reader -f grafana-reader.sql
+-- The compose stack does this in its `grafana-grants` service; dashboards/dashboards.test.ts runs every dashboard
+-- query as a role holding only these grants, so a panel that reads another table fails CI until it is listed here.
+-- A new dashboard (alarms, work orders, billing) adds its tables to this list.
+GRANT USAGE ON SCHEMA public TO :"reader";
+GRANT SELECT ON
+  channel, meter_model, meter_model_channel, meter,
+  reading, meter_event, dead_letter,
+  rollup_hourly, rollup_daily, rollup_monthly
+TO :"reader";
