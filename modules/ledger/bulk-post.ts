@@ -108,7 +108,8 @@ export async function postEntries(c: pg.PoolClient, inputs: EntryInput[]): Promi
 /** Opens (idempotently) the current accounts of many subscriptions; subscription id → account id. */
 export async function openAccounts(c: pg.PoolClient, subscriptionIds: string[]): Promise<Map<string, number>> {
   if (subscriptionIds.length === 0) return new Map();
-  await c.query('INSERT INTO ledger_account (subscription_id) SELECT unnest($1::text[]) ON CONFLICT (subscription_id) DO NOTHING', [subscriptionIds]);
+  // Sorted, so two runs opening overlapping sets wait for each other instead of deadlocking.
+  await c.query('INSERT INTO ledger_account (subscription_id) SELECT DISTINCT s FROM unnest($1::text[]) AS s ORDER BY s ON CONFLICT (subscription_id) DO NOTHING', [subscriptionIds]);
   const { rows } = await c.query<{ id: number; subscription_id: string }>('SELECT id, subscription_id FROM ledger_account WHERE subscription_id = ANY($1::text[])', [subscriptionIds]);
   return new Map(rows.map((r) => [r.subscription_id, r.id]));
 }

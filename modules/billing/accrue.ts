@@ -1,0 +1,132 @@
+/**
+ * Accruing a batch of subscriptions for one period, on the caller's transaction: read usage, rate it with
+ * billing-core, hold implausible bills for review, write the accruals, and post one ledger entry per posted accrual
+ * in the same transaction. The live-accrual unique index decides who bills a subscription: a row that conflicts (an
+ * earlier run, another worker) is skipped and nothing is posted for it, so running a batch twice changes nothing.
+ */
+import type pg from 'pg';
+import { AboneError } from '../../platform/errors.ts';
+import { rate, type BillJson } from '../../billing-core/index.ts';
+import { openAccounts, postEntries, type EntryInput } from '../ledger/index.ts';
+import type { BillingMonth } from './billing-month.ts';
+import type { Billable } from './billables.ts';
+import { earlierAverages, gasFactors, loadUsage, type SourceUsage } from './usage-source.ts';
+import { outsortReason, type OutsortReason } from './outsort.ts';
+import { accrualEntry } from './accrual-posting.ts';
+import { loadTariffs, type StoredTariff } from './tariff-store.ts';
+
+export interface AccrueCounts {
+  bills: number;
+  posted: number;
+  outsorted: number;
+  errors: number;
+}
+
+export interface AccrueOptions {
+  runId: number | null;
+  actor: string;
+  /** Subscription id → the accrual a re-accrual supersedes. */
+  supersedes?: Map<number, number>;
+  /** Tariffs already loaded (a worker keeps them across shards). */
+  tariffs?: Map<string, StoredTariff>;
+}
+
+interface Row {
+  b: Billable;
+  accountId: number;
+  tariff?: StoredTariff;
+  source: 'interval' | 'register' | 'none';
+  bill?: BillJson;
+  state: 'posted' | 'outsorted';
+  reason?: OutsortReason;
+  detail?: string;
+}
+
+function usageJson(b: Billable, t: StoredTariff, u: SourceUsage, gas?: { correctionFactor: string; calorificValue: string }): unknown {
+  const base = { unit: t.unit, from: b.from, to: b.to, ...(gas && t.commodity === 'gas' && { gas }) };
+  if (u.kind === 'register') return { ...base, reads: { start: u.start, end: u.end, digits: u.digits } };
+  return { ...base, resolution: 'day', intervals: u.days.map((d) => ({ ts: new Date(d.ms).toISOString(), value: d.value })) };
+}
+
+function rateOne(b: Billable, tariff: StoredTariff | undefined, usage: SourceUsage | undefined, average: string | undefined, gas: ReturnType<typeof gasFor>): Omit<Row, 'accountId'> {
+  if (!tariff) return { b, source: 'none', state: 'outsorted', reason: 'rating_error', detail: b.tariffCode ? `tariff ${b.tariffCode} is not stored` : 'no tariff assigned' };
+  if (!usage) return { b, tariff, source: 'none', state: 'outsorted', reason: 'no_usage', detail: 'no interval data nor register reads in the period' };
+  const negativeDay = usage.kind === 'interval' && usage.days.some((d) => d.value.startsWith('-'));
+  if (negativeDay) return { b, tariff, source: usage.kind, state: 'outsorted', reason: 'negative', detail: 'a day with negative consumption' };
+  let bill: BillJson;
+  try {
+    bill = rate(tariff.tariff, usageJson(b, tariff, usage, gas));
+  } catch (err) {
+    if (!(err instanceof AboneError)) throw err;
+    return { b, tariff, source: usage.kind, state: 'outsorted', reason: 'rating_error', detail: err.message.slice(0, 500) };
+  }
+  const held = outsortReason({ status: b.status, consumption: bill.consumption.quantity, gross: bill.totals.gross, anyNegativeDay: false, average });
+  return { b, tariff, source: usage.kind, bill, state: held ? 'outsorted' : 'posted', reason: held?.reason, detail: held?.detail };
+}
+
+type GasMap = Awaited<ReturnType<typeof gasFactors>>;
+function gasFor(gas: GasMap, ilKey: string) {
+  return gas.get(ilKey) ?? gas.get('*');
+}
+
+export async function accrueBatch(c: pg.PoolClient, month: BillingMonth, billables: Billable[], opts: AccrueOptions): Promise<AccrueCounts> {
+  const counts: AccrueCounts = { bills: 0, posted: 0, outsorted: 0, errors: 0 };
+  if (!billables.length) return counts;
+  const ids = billables.map((b) => b.subscriptionId);
+  const tariffs = opts.tariffs ?? new Map<string, StoredTariff>();
+  const wanted = [...new Set(billables.map((b) => b.tariffCode).filter((t): t is string => !!t && !tariffs.has(t)))];
+  if (wanted.length) for (const [code, t] of await loadTariffs(c, wanted)) tariffs.set(code, t);
+  const [usage, averages, gas, accounts] = [await loadUsage(c, month, billables), await earlierAverages(c, month.period, ids), await gasFactors(c, month.period), await openAccounts(c, ids.map(String))];
+
+  const rows: Row[] = billables.map((b) => ({
+    ...rateOne(b, b.tariffCode ? tariffs.get(b.tariffCode) : undefined, usage.get(b.subscriptionId), averages.get(b.subscriptionId), gasFor(gas, b.ilKey)),
+    accountId: accounts.get(String(b.subscriptionId))!,
+  }));
+
+  const cols = [
+    ['subscription_id', 'bigint', ids],
+    ['period', 'text', rows.map(() => month.period)],
+    ['run_id', 'bigint', rows.map(() => opts.runId)],
+    ['account_id', 'bigint', rows.map((r) => r.accountId)],
+    ['commodity', 'text', rows.map((r) => r.b.commodity)],
+    ['tariff_code', 'text', rows.map((r) => r.tariff?.code ?? r.b.tariffCode)],
+    ['tariff_revision', 'int', rows.map((r) => r.tariff?.revision ?? null)],
+    ['from_date', 'date', rows.map((r) => r.b.from)],
+    ['to_date', 'date', rows.map((r) => r.b.to)],
+    ['source', 'text', rows.map((r) => r.source)],
+    ['consumption', 'numeric', rows.map((r) => r.bill?.consumption.quantity ?? null)],
+    ['estimated_share', 'numeric', rows.map((r) => r.bill?.consumption.estimated ?? null)],
+    ['net', 'numeric', rows.map((r) => r.bill?.totals.net ?? null)],
+    ['taxes', 'numeric', rows.map((r) => r.bill?.totals.taxes ?? null)],
+    ['gross', 'numeric', rows.map((r) => r.bill?.totals.gross ?? null)],
+    ['lines', 'jsonb', rows.map((r) => (r.bill ? JSON.stringify(r.bill.lines) : null))],
+    ['state', 'text', rows.map((r) => r.state)],
+    ['outsort_reason', 'text', rows.map((r) => r.reason ?? null)],
+    ['outsort_detail', 'text', rows.map((r) => r.detail ?? null)],
+    ['supersedes', 'bigint', rows.map((r) => opts.supersedes?.get(r.b.subscriptionId) ?? null)],
+  ] as const;
+  const names = cols.map((col) => col[0]).join(', ');
+  const { rows: inserted } = await c.query<{ id: number; subscription_id: number }>(
+    `INSERT INTO billing_accrual (${names})
+     SELECT * FROM unnest(${cols.map((col, i) => `$${i + 1}::${col[1]}[]`).join(', ')})
+     ON CONFLICT (subscription_id, period) WHERE state IN ('posted', 'outsorted') DO NOTHING
+     RETURNING id, subscription_id`,
+    cols.map((col) => col[2] as unknown[]),
+  );
+  const bySub = new Map(rows.map((r) => [r.b.subscriptionId, r]));
+  const entries: EntryInput[] = [];
+  for (const ins of inserted) {
+    const r = bySub.get(Number(ins.subscription_id))!;
+    counts.bills++;
+    if (r.state === 'outsorted') {
+      counts.outsorted++;
+      if (r.reason === 'rating_error') counts.errors++;
+      continue;
+    }
+    counts.posted++;
+    const e = accrualEntry({ id: Number(ins.id), accountId: r.accountId, subscriptionId: r.b.subscriptionId, period: month.period, lastDay: month.lastDay, commodity: r.b.commodity, bill: r.bill!, actor: opts.actor });
+    if (e) entries.push(e);
+  }
+  await postEntries(c, entries);
+  return counts;
+}

@@ -1,0 +1,103 @@
+/**
+ * Usage for rating, read from the head-end's daily rollups (Europe/Istanbul days): interval consumption first (the
+ * `consumption` channel in m³, `energy_interval` in kWh for electricity), summed over every meter fitted to the
+ * installation while it was fitted, so a meter exchange mid-month bills both meters' days once. A subscription
+ * without interval data falls back to its register: the first index of the period and the last, with the model's
+ * register digits for rollover. Days without data are left to billing-core's estimation (marked, with their share).
+ * Rollups are double precision; values are rounded to 3 decimals in SQL, before any JavaScript number sees them.
+ */
+import type pg from 'pg';
+import { startOfLocalDay } from '../../platform/calendar.ts';
+import type { BillingMonth } from './billing-month.ts';
+import type { Billable } from './billables.ts';
+
+export interface IntervalUsage {
+  kind: 'interval';
+  /** Local-midnight instants (ms) and the day's consumption as decimal text. */
+  days: Array<{ ms: number; value: string }>;
+}
+export interface RegisterUsage {
+  kind: 'register';
+  start: string;
+  end: string;
+  digits: number;
+}
+export type SourceUsage = IntervalUsage | RegisterUsage;
+
+// The meters each subscription had over its billed time (from the subscriptions door), as a table for the join.
+const FITTINGS = `
+  SELECT x.sub_id, x.meter_id, m.model_id, m.commodity, x.installed_at, x.removed_at
+    FROM unnest($1::bigint[], $4::int[], $5::timestamptz[], $6::timestamptz[]) AS x(sub_id, meter_id, installed_at, removed_at)
+    JOIN meter m ON m.id = x.meter_id`;
+
+function fittingParams(billables: Billable[]): [number[], number[], Date[], Date[]] {
+  const p: [number[], number[], Date[], Date[]] = [[], [], [], []];
+  for (const b of billables) for (const m of b.meters) {
+    p[0].push(b.subscriptionId);
+    p[1].push(m.meterId);
+    p[2].push(m.from);
+    p[3].push(m.to);
+  }
+  return p;
+}
+
+export async function loadUsage(db: pg.Pool | pg.PoolClient, month: BillingMonth, billables: Billable[]): Promise<Map<number, SourceUsage>> {
+  const ids = billables.map((b) => b.subscriptionId);
+  const out = new Map<number, SourceUsage>();
+  if (!ids.length) return out;
+  const { rows } = await db.query<{ sub_id: number; ts: number[]; vals: string[] }>(
+    `WITH f AS (${FITTINGS})
+     SELECT sub_id, array_agg(ts ORDER BY ts) AS ts, array_agg(v ORDER BY ts)::text[] AS vals FROM (
+       SELECT f.sub_id, (extract(epoch FROM r.bucket) * 1000)::bigint AS ts, round(sum(r.sum)::numeric, 3) AS v
+         FROM f JOIN rollup_daily r
+           ON r.meter_id = f.meter_id
+          AND r.channel_id = (SELECT id FROM channel WHERE code = CASE f.commodity WHEN 'electricity' THEN 'energy_interval' ELSE 'consumption' END)
+          AND r.bucket >= $2 AND r.bucket < $3
+          AND r.bucket + interval '1 day' > f.installed_at AND r.bucket < f.removed_at
+        GROUP BY f.sub_id, r.bucket) d
+     GROUP BY sub_id`,
+    ((f) => [f[0], month.fromTs, month.toTs, f[1], f[2], f[3]])(fittingParams(billables)),
+  );
+  const windows = new Map(billables.map((b) => [b.subscriptionId, [startOfLocalDay(b.from).getTime(), startOfLocalDay(b.to).getTime()]]));
+  for (const r of rows) {
+    const [lo, hi] = windows.get(Number(r.sub_id))!;
+    const days = r.ts.map((ms, i) => ({ ms: Number(ms), value: r.vals[i] })).filter((d) => d.ms >= lo && d.ms < hi);
+    if (days.length) out.set(Number(r.sub_id), { kind: 'interval', days });
+  }
+  if (out.size < ids.length) for (const [id, u] of await registerUsage(db, month, billables.filter((b) => !out.has(b.subscriptionId)))) out.set(id, u);
+  return out;
+}
+
+/** First and last register index of the period, for subscriptions with one meter over the period and no intervals. */
+async function registerUsage(db: pg.Pool | pg.PoolClient, month: BillingMonth, billables: Billable[]): Promise<Map<number, RegisterUsage>> {
+  const [subIds, meterIds, froms, tos] = fittingParams(billables);
+  const { rows } = await db.query(
+    `WITH f AS (${FITTINGS}), one AS (SELECT sub_id, min(meter_id) AS meter_id, min(model_id) AS model_id, min(commodity) AS commodity FROM f GROUP BY sub_id HAVING count(*) = 1)
+     SELECT one.sub_id, mm.register_digits,
+            (SELECT round(r.first_value::numeric, 3)::text FROM rollup_daily r WHERE r.meter_id = one.meter_id AND r.channel_id = ch.id AND r.bucket >= $2 AND r.bucket < $3 ORDER BY r.bucket LIMIT 1) AS start,
+            (SELECT round(r.last_value::numeric, 3)::text FROM rollup_daily r WHERE r.meter_id = one.meter_id AND r.channel_id = ch.id AND r.bucket >= $2 AND r.bucket < $3 ORDER BY r.bucket DESC LIMIT 1) AS "end"
+       FROM one JOIN meter_model mm ON mm.id = one.model_id
+       JOIN channel ch ON ch.code = CASE one.commodity WHEN 'electricity' THEN 'energy' ELSE 'volume' END`,
+    [subIds, month.fromTs, month.toTs, meterIds, froms, tos],
+  );
+  const out = new Map<number, RegisterUsage>();
+  for (const r of rows) if (r.start !== null && r.end !== null) out.set(Number(r.sub_id), { kind: 'register', start: r.start, end: r.end, digits: r.register_digits });
+  return out;
+}
+
+/** The average gross of each subscription's earlier posted accruals (the outsorting yardstick). */
+export async function earlierAverages(db: pg.Pool | pg.PoolClient, period: string, ids: number[]): Promise<Map<number, string>> {
+  if (!ids.length) return new Map();
+  const { rows } = await db.query(
+    `SELECT subscription_id, round(avg(gross), 2)::text AS avg FROM billing_accrual
+      WHERE subscription_id = ANY($1::bigint[]) AND state = 'posted' AND period < $2 AND gross IS NOT NULL GROUP BY subscription_id`,
+    [ids, period],
+  );
+  return new Map(rows.map((r) => [Number(r.subscription_id), r.avg]));
+}
+
+/** The period's gas factors per province ('*' for all). */
+export async function gasFactors(db: pg.Pool | pg.PoolClient, period: string): Promise<Map<string, { correctionFactor: string; calorificValue: string }>> {
+  const { rows } = await db.query('SELECT il_key, correction_factor::text, calorific_value::text FROM billing_gas_factor WHERE period = $1', [period]);
+  return new Map(rows.map((r) => [r.il_key, { correctionFactor: r.correction_factor, calorificValue: r.calorific_value }]));
+}
