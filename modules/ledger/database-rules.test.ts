@@ -66,8 +66,16 @@ describe('ledger: the database enforces balance and append-only', function () {
     await assert.rejects(inTx((c) => insertEntry(c, 'sql-unbalanced', [['bank_clearing', '100.00', '0'], ['receivables', '0', '99.99']])), (err: any) => err.code === '23514' && /does not balance/.test(err.message));
     await assert.rejects(inTx((c) => insertEntry(c, 'sql-one-line', [['bank_clearing', '100.00', '0']])), /does not balance: 1 lines/);
     await assert.rejects(inTx((c) => insertEntry(c, 'sql-no-lines', [])), /does not balance: 0 lines/);
-    // A line added later to an entry that balanced unbalances it: refused too.
-    await assert.rejects(inTx((c) => c.query(`INSERT INTO ledger_line (entry_id, line_no, gl_account, debit) VALUES (${entryId}, 9, 'bank_clearing', 5)`)), /does not balance/);
+    // A line for an entry of an earlier transaction is refused, even when it claims that transaction's id: an entry
+    // that balanced at its commit stays balanced.
+    await assert.rejects(
+      inTx((c) => c.query(`INSERT INTO ledger_line (entry_id, line_no, gl_account, debit) VALUES (${entryId}, 9, 'bank_clearing', 5)`)),
+      (err: any) => err.code === '23503' && err.constraint === 'ledger_line_entry_same_xact',
+    );
+    await assert.rejects(
+      inTx((c) => c.query(`INSERT INTO ledger_line (entry_id, line_no, gl_account, debit, xact) SELECT id, 9, 'bank_clearing', 5, xact FROM ledger_entry WHERE id = ${entryId}`)),
+      (err: any) => err.code === '23503' && err.constraint === 'ledger_line_entry_same_xact',
+    );
     assert.deepEqual(await ledgerRowCounts(db.pool), before);
     // The same statements with equal sides commit.
     await inTx((c) => insertEntry(c, 'sql-balanced', [['bank_clearing', '100.00', '0'], ['receivables', '0', '100.00']]));

@@ -9,6 +9,7 @@ import type pg from 'pg';
 import { withTransaction } from '../../platform/db/pool.ts';
 import { actorName, actorOf, audit } from '../access/index.ts';
 import { aging } from './aging.ts';
+import { ledgerConfig } from './entries.ts';
 import { createInvoice, loadInvoice } from './invoices.ts';
 import { renderInvoicePdf } from './invoice-pdf.ts';
 import { openItems, statement } from './reads.ts';
@@ -20,6 +21,8 @@ const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 
 export function ledgerRoutes(app: App, deps: { pool: pg.Pool }): void {
   const { pool } = deps;
+  // Settings are read now, so a bad ABONE_LEDGER_* value stops the start-up with its message, not a later request.
+  ledgerConfig();
 
   app.get(
     '/api/v1/accounts/:id/statement',

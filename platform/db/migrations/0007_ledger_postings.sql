@@ -45,13 +45,16 @@ CREATE TABLE ledger_entry (
   reverses         bigint UNIQUE REFERENCES ledger_entry(id),
   posted_at        timestamptz NOT NULL DEFAULT now(),
   actor            text NOT NULL DEFAULT 'system',
-  CONSTRAINT ledger_entry_reversal_refers CHECK ((kind = 'reversal') = (reverses IS NOT NULL))
+  -- The transaction that wrote the entry: its lines must come from the same one (see ledger_line.xact).
+  xact             xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  CONSTRAINT ledger_entry_reversal_refers CHECK ((kind = 'reversal') = (reverses IS NOT NULL)),
+  CONSTRAINT ledger_entry_id_xact UNIQUE (id, xact)
 );
 CREATE INDEX ledger_entry_account_idx ON ledger_entry (account_id, id) WHERE account_id IS NOT NULL;
 
 CREATE TABLE ledger_line (
   id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  entry_id    bigint NOT NULL REFERENCES ledger_entry(id),
+  entry_id    bigint NOT NULL,
   line_no     smallint NOT NULL CHECK (line_no >= 1),
   gl_account  text NOT NULL REFERENCES ledger_gl_account(code),
   account_id  bigint REFERENCES ledger_account(id),
@@ -60,27 +63,36 @@ CREATE TABLE ledger_line (
   description text CHECK (length(description) <= 500),
   -- Exactly one side carries the amount: a zero line or a line on both sides says nothing an accountant can read.
   CONSTRAINT ledger_line_one_side CHECK ((debit > 0) <> (credit > 0)),
+  -- A line joins only an entry written by its own transaction (xact is forced by the trigger below), so an entry
+  -- that balanced at its commit can never be unbalanced later by a line added to it.
+  xact        xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  CONSTRAINT ledger_line_entry_same_xact FOREIGN KEY (entry_id, xact) REFERENCES ledger_entry (id, xact),
   UNIQUE (entry_id, line_no)
 );
 CREATE INDEX ledger_line_account_idx ON ledger_line (account_id, entry_id) WHERE account_id IS NOT NULL;
 
--- Every entry balances (debits = credits, at least two lines), checked at COMMIT so the lines of one entry can be
--- inserted one by one. Fired per inserted line and per inserted header (a header without lines fails too).
-CREATE FUNCTION ledger_entry_check_balance() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  eid bigint; d numeric; c numeric; n int;
+-- Every entry balances (debits = credits, at least two lines), checked once per entry at COMMIT, when all its lines
+-- are in: the lines of an entry come from the entry's own transaction (ledger_line.xact), so checking at the commit
+-- of that transaction covers every line the entry will ever have. A header without lines fails too.
+CREATE FUNCTION ledger_stamp_xact() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  -- Separate statements: PL/pgSQL resolves NEW's fields when a statement runs, and each table has only one of them.
-  IF TG_TABLE_NAME = 'ledger_entry' THEN eid := NEW.id; ELSE eid := NEW.entry_id; END IF;
-  SELECT coalesce(sum(debit), 0), coalesce(sum(credit), 0), count(*) INTO d, c, n FROM ledger_line WHERE entry_id = eid;
+  -- The top-level transaction even inside a savepoint; a value given by the writer is never trusted.
+  NEW.xact := pg_current_xact_id();
+  RETURN NEW;
+END $$;
+CREATE TRIGGER ledger_entry_stamp_xact BEFORE INSERT ON ledger_entry FOR EACH ROW EXECUTE FUNCTION ledger_stamp_xact();
+CREATE TRIGGER ledger_line_stamp_xact BEFORE INSERT ON ledger_line FOR EACH ROW EXECUTE FUNCTION ledger_stamp_xact();
+
+CREATE FUNCTION ledger_entry_check_balance() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE d numeric; c numeric; n int;
+BEGIN
+  SELECT coalesce(sum(debit), 0), coalesce(sum(credit), 0), count(*) INTO d, c, n FROM ledger_line WHERE entry_id = NEW.id;
   IF n < 2 OR d <> c THEN
-    RAISE EXCEPTION 'ledger entry % does not balance: % lines, debit %, credit %', eid, n, d, c
+    RAISE EXCEPTION 'ledger entry % does not balance: % lines, debit %, credit %', NEW.id, n, d, c
       USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_entry_balanced';
   END IF;
   RETURN NULL;
 END $$;
-CREATE CONSTRAINT TRIGGER ledger_line_balanced AFTER INSERT ON ledger_line DEFERRABLE INITIALLY DEFERRED
-  FOR EACH ROW EXECUTE FUNCTION ledger_entry_check_balance();
 CREATE CONSTRAINT TRIGGER ledger_entry_balanced AFTER INSERT ON ledger_entry DEFERRABLE INITIALLY DEFERRED
   FOR EACH ROW EXECUTE FUNCTION ledger_entry_check_balance();
 
