@@ -9,7 +9,7 @@ import { GeoPointSchema } from './geo.ts';
 import { nameKey } from './name-key.ts';
 
 export const ADDRESS_PART = /^[\p{L}\p{M}\p{N} .,'’\-/()&]*$/u;
-const FORMULA_START = /^[=+\-@]/;
+export const FORMULA_START = /^[=+\-@]/;
 
 const Part = (max: number) =>
   z

@@ -31,6 +31,8 @@ export interface BatchImportOptions<T> {
   batchSize?: number;
   maxRowBytes?: number;
   check: (fields: string[]) => T | { reason: string };
+  /** Batches loading at once (default 2), each in its own transaction on its own connection. */
+  parallel?: number;
   /** Loads a checked batch on `client` inside its transaction; returns rows the database refuses (then it rolls back). */
   load: (client: pg.PoolClient, rows: Array<{ line: number; row: T }>) => Promise<Rejection[]>;
 }
@@ -44,27 +46,40 @@ export async function importCsvBatches<T extends object>(pool: pg.Pool, input: R
   };
   let good: Array<{ line: number; row: T }> = [];
   let bad = 0;
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown; // an unexpected error in a load in flight: stops the import at the next batch
+  const load = async (batch: Array<{ line: number; row: T }>) => {
+    const refused = await withTransaction(pool, async (c) => {
+      const r = await opts.load(c, batch);
+      if (r.length) throw new RefusedBatch(r);
+      return r;
+    }).catch((err) => {
+      if (err instanceof RefusedBatch) return err.rows;
+      // Two batches in flight racing for the same unique value (a UAVT code): the loser is refused whole.
+      if (err instanceof AboneError && err.kind === 'user') return batch.map((b) => ({ line: b.line, reason: err.code }));
+      throw err;
+    });
+    if (refused.length) {
+      refused.forEach(reject);
+      report.batchesRefused++;
+      report.heldBack += batch.length - refused.length;
+    } else {
+      report.batchesCommitted++;
+      report.imported += batch.length;
+    }
+  };
   const flush = async () => {
     if (bad) {
       report.batchesRefused++;
       report.heldBack += good.length;
     } else if (good.length) {
-      const refused = await withTransaction(pool, async (c) => {
-        const r = await opts.load(c, good);
-        if (r.length) throw new RefusedBatch(r);
-        return r;
-      }).catch((err) => {
-        if (err instanceof RefusedBatch) return err.rows;
-        throw err;
-      });
-      if (refused.length) {
-        refused.forEach(reject);
-        report.batchesRefused++;
-        report.heldBack += good.length - refused.length;
-      } else {
-        report.batchesCommitted++;
-        report.imported += good.length;
-      }
+      // Parsing the next batch overlaps loading this one; at most `parallel` loads at once, each on its own connection.
+      if (failure) throw failure;
+      const p: Promise<void> = load(good)
+        .catch((err) => void (failure ??= err))
+        .finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      if (inFlight.size >= (opts.parallel ?? 2)) await Promise.race(inFlight);
     }
     good = [];
     bad = 0;
@@ -91,6 +106,9 @@ export async function importCsvBatches<T extends object>(pool: pg.Pool, input: R
   }
   if (!headerOk) throw new AboneError('ABONE_ERR_REGISTRY_IMPORT_HEADER', { expected: opts.columns.join(',') });
   await flush();
+  await Promise.all(inFlight);
+  if (failure) throw failure;
+  report.rejected.sort((a, b) => a.line - b.line);
   return report;
 }
 

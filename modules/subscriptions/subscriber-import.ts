@@ -25,6 +25,22 @@ interface SubscriberRow { party: PartyImportRow; place: PlaceRow; class: string;
 const TARIFF = /^[A-Z0-9][A-Z0-9._-]{0,39}$/;
 const DATE = /^(19[5-9]\d|20\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
+// Start dates repeat across a file: convert each day once (luxon's zone arithmetic is the costliest step per row).
+const days = new Map<string, Date | null>();
+function dayStart(d: string): Date | null {
+  let v = days.get(d);
+  if (v === undefined) {
+    if (days.size > 100_000) days.clear();
+    try {
+      v = startOfLocalDay(d);
+    } catch {
+      v = null; // 2024-02-30 and the like
+    }
+    days.set(d, v);
+  }
+  return v;
+}
+
 export function subscriberRow(f: string[]): SubscriberRow | { reason: string } {
   const party = partyImportRow(f[0], f[1], f[2]);
   if ('reason' in party) return party;
@@ -34,13 +50,8 @@ export function subscriberRow(f: string[]): SubscriberRow | { reason: string } {
   if (!(CLASSES as readonly string[]).includes(cls)) return { reason: 'class' };
   if (!TARIFF.test(tariffCode)) return { reason: 'tariff_code' };
   if (!DATE.test(start)) return { reason: 'start_date' };
-  let startedAt: Date;
-  try {
-    startedAt = startOfLocalDay(start);
-  } catch {
-    return { reason: 'start_date' };
-  }
-  if (startedAt.getTime() > Date.now()) return { reason: 'start_date' };
+  const startedAt = dayStart(start);
+  if (!startedAt || startedAt.getTime() > Date.now()) return { reason: 'start_date' };
   return { party, place, class: cls, tariffCode, startedAt };
 }
 
