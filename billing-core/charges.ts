@@ -61,10 +61,22 @@ export function chargeLines(ctx: RatingContext, c: Component, span: Span): Rated
 
 type LineFields = Omit<RatedLine, 'component' | 'name' | 'kind' | 'type' | 'span'>;
 
+type ProratedBand = { from: Dec; to?: Dec; price: Dec };
+/** Per component object (tariffs are parsed once and rate a whole bill run): its bands by span and period days. */
+const bandCache = new WeakMap<BandedComponent, Map<string, ProratedBand[]>>();
+
 /** Limits of each band for this span: [from, to) with to undefined for the open last band. */
-export function proratedBands(c: BandedComponent, spanDays: number, periodDays: number): Array<{ from: Dec; to?: Dec; price: Dec }> {
-  const factor = new Dec(spanDays).dividedBy(c.bandDays ?? periodDays);
-  return c.bands.map((b) => ({ from: roundQuantity(new Dec(b.from).times(factor)), ...(b.to !== undefined && { to: roundQuantity(new Dec(b.to).times(factor)) }), price: new Dec(b.price) }));
+export function proratedBands(c: BandedComponent, spanDays: number, periodDays: number): ProratedBand[] {
+  let byDays = bandCache.get(c);
+  if (!byDays) bandCache.set(c, (byDays = new Map()));
+  const key = `${spanDays}/${periodDays}`;
+  let bands = byDays.get(key);
+  if (!bands) {
+    const factor = new Dec(spanDays).dividedBy(c.bandDays ?? periodDays);
+    bands = c.bands.map((b) => ({ from: roundQuantity(new Dec(b.from).times(factor)), ...(b.to !== undefined && { to: roundQuantity(new Dec(b.to).times(factor)) }), price: new Dec(b.price) }));
+    byDays.set(key, bands);
+  }
+  return bands;
 }
 
 function bandLines(ctx: RatingContext, c: BandedComponent, span: Span): LineFields[] {

@@ -3,8 +3,6 @@
  * carries money; plain JSON numbers are accepted when their text is an ordinary decimal (no exponent).
  */
 import { z } from 'zod';
-import { DateTime } from 'luxon';
-import { BUSINESS_ZONE } from '../platform/calendar.ts';
 
 const DECIMAL = /^-?\d{1,15}(\.\d{1,12})?$/;
 
@@ -27,14 +25,27 @@ export const percentField = nonNegativeField.refine((t) => Number(t) <= 100, 'mu
 export const codeField = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . and -, 1 to 64 characters');
 export const nameField = z.string().max(200);
 
+/** Whether Y-M-D names a day of the Gregorian calendar (no zone needed: a date is a date everywhere). */
+export function isCalendarDate(t: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
+  if (!m) return false;
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3] && +m[1] >= 1900;
+}
+
 /** A business (Europe/Istanbul) calendar date, `2026-11-21`. */
-export const localDateField = z.string().refine((t) => /^\d{4}-\d{2}-\d{2}$/.test(t) && DateTime.fromISO(t, { zone: BUSINESS_ZONE }).isValid, 'must be a date written YYYY-MM-DD');
+export const localDateField = z.string().refine(isCalendarDate, 'must be a date written YYYY-MM-DD');
 
 /** A month and day, `04-01`, for seasons that recur every year. */
-export const monthDayField = z.string().refine((t) => /^\d{2}-\d{2}$/.test(t) && DateTime.fromISO(`2024-${t}`).isValid, 'must be a month and day written MM-DD');
+export const monthDayField = z.string().refine((t) => isCalendarDate(`2024-${t}`), 'must be a month and day written MM-DD');
+
+const INSTANT = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** An instant with an explicit offset, `2026-11-01T00:00:00+03:00` or `...Z`. */
-export const instantField = z.string().refine((t) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(t) && DateTime.fromISO(t, { setZone: true }).isValid, 'must be an ISO instant with an offset, such as 2026-11-01T00:00:00+03:00');
+export const instantField = z.string().refine((t) => {
+  const m = INSTANT.exec(t);
+  return !!m && isCalendarDate(m[1]) && Number.isFinite(Date.parse(t));
+}, 'must be an ISO instant with an offset, such as 2026-11-01T00:00:00+03:00');
 
 export const UNITS = ['m3', 'Sm3', 'kWh'] as const;
 export type MeteredUnit = (typeof UNITS)[number];

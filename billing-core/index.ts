@@ -14,6 +14,9 @@
  *       unitPrice, amount, taxBase, estimated, estimatedShare) and totals (net, taxes, gross).
  *   parseUsage(json) → MeteredUsage, rateUsage(tariff, usage) → BillJson
  *       The two halves of rate, for callers that keep the parsed usage (bill runs re-rating after a correction).
+ *   toMeteredUsage(usageFile) → MeteredUsage
+ *       For a typed UsageFile the caller built itself (daily rollups): skips the schema, keeps the other checks.
+ *       A tariff from parseTariff is immutable data; parse it once and rate many usages with it.
  *   sliceSchedule(tariff, buildPeriod(from, to)) → Slice[]
  *       The slices of a period: whole local days, one version each, adding up to the period.
  *   readsConsumption(start, end, digits), gasKwh(m3, K, kcal)
@@ -29,13 +32,13 @@ import { convert } from './units.ts';
 
 export { parseTariff, appendVersion } from './tariff.ts';
 export { rate, rateUsage } from './rate.ts';
-export { parseUsage, type MeteredUsage } from './usage.ts';
+export { parseUsage, toMeteredUsage, type MeteredUsage } from './usage.ts';
 export { sliceSchedule, type Slice } from './slices.ts';
 export { buildPeriod, type Period } from './period.ts';
 export { readsConsumption } from './register-reads.ts';
 export { KCAL_PER_KWH } from './units.ts';
 export type { Tariff, TariffInput, TariffVersion, TariffVersionInput, Component, Tax } from './tariff-schema.ts';
-export type { UsageInput } from './usage-schema.ts';
+export type { UsageInput, UsageFile } from './usage-schema.ts';
 export type { BillJson, BillLineJson } from './bill-line.ts';
 
 /** Gas energy of a volume at line conditions: m³ × K × kcal/m³ ÷ 860.42, unrounded. */

@@ -24,12 +24,30 @@ export function localDay(date: LocalDate): DateTime {
   return DateTime.fromISO(date, { zone: BUSINESS_ZONE });
 }
 
-/** Days from `from` to `to`, or -1 when to is not after from. Caller checks MAX_PERIOD_DAYS before building. */
+/** Calendar days from `from` to `to` (negative or 0 when to is not after from); zone-free, as dates are. */
 export function daysFromTo(from: LocalDate, to: LocalDate): number {
-  return Math.round(localDay(to).diff(localDay(from), 'days').days);
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
+/**
+ * Periods are cached: a bill run rates a million subscriptions over the same month, and turning local dates into
+ * instants through the zone rules is the costliest step of rating.
+ */
+const periods = new Map<string, Period>();
+const MAX_CACHED_PERIODS = 256;
+
 export function buildPeriod(from: LocalDate, to: LocalDate): Period {
+  const key = `${from}/${to}`;
+  let p = periods.get(key);
+  if (!p) {
+    p = computePeriod(from, to);
+    if (periods.size >= MAX_CACHED_PERIODS) periods.delete(periods.keys().next().value!);
+    periods.set(key, p);
+  }
+  return p;
+}
+
+function computePeriod(from: LocalDate, to: LocalDate): Period {
   const dates: LocalDate[] = [];
   const weekdays: number[] = [];
   const dayStarts: number[] = [];
@@ -42,12 +60,12 @@ export function buildPeriod(from: LocalDate, to: LocalDate): Period {
     d = d.plus({ days: 1 });
   }
   dayStarts.push(end);
-  return { from, to, days: dates.length, dates, weekdays, dayStarts };
+  return Object.freeze({ from, to, days: dates.length, dates, weekdays, dayStarts });
 }
 
 /** Index of the local day holding instant `ms`, or -1 outside the period. */
 export function dayIndex(p: Period, ms: number): number {
-  if (ms < p.dayStarts[0] || ms >= p.dayStarts[p.days]) return -1;
+  if (!Number.isFinite(ms) || ms < p.dayStarts[0] || ms >= p.dayStarts[p.days]) return -1;
   let lo = 0;
   let hi = p.days - 1;
   while (lo < hi) {
@@ -79,6 +97,12 @@ export function daySlots(p: Period): Array<{ ms: number; day: number }> {
 export function weekdayHour(ms: number): { weekday: number; hour: number } {
   const dt = DateTime.fromMillis(ms, { zone: BUSINESS_ZONE });
   return { weekday: dt.weekday, hour: dt.hour };
+}
+
+/** Whether `ms` starts a local hour of day `day` (Istanbul's offsets have always been whole hours). */
+export function alignedToHour(p: Period, day: number, ms: number): boolean {
+  if (p.dayStarts[day + 1] - p.dayStarts[day] === 24 * HOUR) return (ms - p.dayStarts[day]) % HOUR === 0;
+  return isWholeHour(ms);
 }
 
 export function isLocalMidnight(ms: number): boolean {

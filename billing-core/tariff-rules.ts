@@ -5,6 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import { canConvert } from './units.ts';
+import type { MeteredUnit } from './fields.ts';
 import { Dec } from './quantity.ts';
 import { tariffInvalid, type PathPart } from './errors.ts';
 import { DAY_TYPES, type Component, type Tariff, type TariffVersion, type TouComponent } from './tariff-schema.ts';
@@ -16,6 +17,11 @@ export function checkTariffRules(t: Tariff): void {
   if (!COMMODITY_UNITS[t.commodity].includes(t.unit)) throw tariffInvalid(['unit'], `a ${t.commodity} tariff is metered in ${COMMODITY_UNITS[t.commodity].join(' or ')}`);
   checkVersionOrder(t.versions);
   t.versions.forEach((v, i) => checkVersion(t, v, ['versions', i]));
+}
+
+/** Only gas converts between units (m³ → Sm³ → kWh); water and electricity are priced in what the meter reads. */
+function derivable(t: Tariff, unit: MeteredUnit): boolean {
+  return t.unit === unit || (t.commodity === 'gas' && canConvert(t.unit, unit));
 }
 
 function checkVersionOrder(versions: TariffVersion[]): void {
@@ -40,7 +46,7 @@ function checkVersion(t: Tariff, v: TariffVersion, at: PathPart[]): void {
   v.taxes.forEach((tax, i) => {
     const p = [...at, 'taxes', i];
     if (byCode.has(tax.code) || taxCodes.includes(tax.code)) throw tariffInvalid([...p, 'code'], `${tax.code} is already used in this version`);
-    if (tax.type === 'per-unit' && !canConvert(t.unit, tax.unit)) throw tariffInvalid([...p, 'unit'], `cannot be derived from the metered unit ${t.unit}`);
+    if (tax.type === 'per-unit' && !derivable(t, tax.unit)) throw tariffInvalid([...p, 'unit'], `cannot be derived from the metered unit ${t.unit}`);
     if (tax.type === 'percent') {
       tax.on?.forEach((code, j) => {
         if (!byCode.has(code)) throw tariffInvalid([...p, 'on', j], `names no component of this version (${code})`);
@@ -54,7 +60,7 @@ function checkVersion(t: Tariff, v: TariffVersion, at: PathPart[]): void {
 }
 
 function checkComponent(t: Tariff, c: Component, byCode: Map<string, Component>, at: PathPart[]): void {
-  if ('unit' in c && !canConvert(t.unit, c.unit)) throw tariffInvalid([...at, 'unit'], `cannot be derived from the metered unit ${t.unit}`);
+  if ('unit' in c && !derivable(t, c.unit)) throw tariffInvalid([...at, 'unit'], `cannot be derived from the metered unit ${t.unit}`);
   if ('linkedTo' in c && c.linkedTo !== undefined) {
     const target = byCode.get(c.linkedTo);
     if (!target || c.linkedTo === c.code) throw tariffInvalid([...at, 'linkedTo'], `names no other component of this version (${c.linkedTo})`);

@@ -84,13 +84,20 @@ export const timeOfUsePriceChange: TariffInput = {
   ],
 };
 
-/** Hourly points over [from, to) local dates, value chosen per local hour and date; `skip` leaves points out. */
+/**
+ * Hourly points over [from, to) local dates, value chosen per local hour and date; `skip` leaves points out. Instants
+ * are written in UTC (`...Z`), as a head-end export would; local days come from the zone rules, hours by adding.
+ */
 export function hourly(from: string, to: string, value: (hour: number, date: string) => string, skip: (ts: string) => boolean = () => false): UsageInput['intervals'] {
   const out: NonNullable<UsageInput['intervals']> = [];
   const end = DateTime.fromISO(to, { zone: BUSINESS_ZONE });
-  for (let t = DateTime.fromISO(from, { zone: BUSINESS_ZONE }); t < end; t = t.plus({ hours: 1 })) {
-    const ts = t.toISO({ suppressMilliseconds: true })!;
-    if (!skip(ts)) out.push({ ts, value: value(t.hour, t.toISODate()!) });
+  for (let day = DateTime.fromISO(from, { zone: BUSINESS_ZONE }); day < end; day = day.plus({ days: 1 })) {
+    const date = day.toISODate()!;
+    const next = day.plus({ days: 1 }).toMillis();
+    for (let ms = day.toMillis(), hour = 0; ms < next; ms += 3_600_000, hour++) {
+      const ts = new Date(ms).toISOString();
+      if (!skip(ts)) out.push({ ts, value: value(hour, date) });
+    }
   }
   return out;
 }
@@ -100,7 +107,7 @@ export function daily(from: string, to: string, value: (date: string) => string,
   const end = DateTime.fromISO(to, { zone: BUSINESS_ZONE });
   for (let t = DateTime.fromISO(from, { zone: BUSINESS_ZONE }); t < end; t = t.plus({ days: 1 })) {
     const date = t.toISODate()!;
-    if (!skip(date)) out.push({ ts: t.toISO({ suppressMilliseconds: true })!, value: value(date) });
+    if (!skip(date)) out.push({ ts: new Date(t.toMillis()).toISOString(), value: value(date) });
   }
   return out;
 }

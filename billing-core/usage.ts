@@ -3,7 +3,7 @@
  * missing) or a total from register reads. Throws ABONE_ERR_BILLING_USAGE_INVALID naming the field.
  */
 import { usageSchema, type UsageFile } from './usage-schema.ts';
-import { buildPeriod, dayIndex, daySlots, daysFromTo, hourSlots, isLocalMidnight, isWholeHour, localHour, MAX_PERIOD_DAYS, weekdayHour, type Period } from './period.ts';
+import { alignedToHour, buildPeriod, dayIndex, daySlots, daysFromTo, hourSlots, isLocalMidnight, isWholeHour, localHour, MAX_PERIOD_DAYS, weekdayHour, type Period } from './period.ts';
 import { fillGaps, type KnownValue, type LikeDaySample, type Point, type Slot } from './estimation.ts';
 import { readsConsumption } from './register-reads.ts';
 import { Dec } from './quantity.ts';
@@ -30,7 +30,14 @@ export function parseUsage(json: unknown): MeteredUsage {
     const { path, detail } = firstIssue(parsed.error);
     throw usageInvalid(path, detail);
   }
-  const u = parsed.data;
+  return toMeteredUsage(parsed.data);
+}
+
+/**
+ * The checks beyond the schema, and the conversion. Callers that build a typed UsageFile themselves (a bill run from
+ * daily rollups) call this directly and skip the schema, which costs more than the rating of a daily series.
+ */
+export function toMeteredUsage(u: UsageFile): MeteredUsage {
   const days = daysFromTo(u.from, u.to);
   if (days < 1) throw usageInvalid(['to'], `must be after from (${u.from})`);
   if (days > MAX_PERIOD_DAYS) throw usageInvalid(['to'], `the period is longer than ${MAX_PERIOD_DAYS} days`);
@@ -53,13 +60,14 @@ export function parseUsage(json: unknown): MeteredUsage {
 }
 
 function intervalPoints(u: UsageFile, period: Period, resolution: 'hour' | 'day'): Point[] {
-  const aligned = resolution === 'hour' ? isWholeHour : isLocalMidnight;
+  const aligned = (ms: number, day: number) => (resolution === 'hour' ? alignedToHour(period, day, ms) : ms === period.dayStarts[day]);
   const known = new Map<number, KnownValue>();
   const seenAt = new Map<number, number>();
   u.intervals!.forEach((p, i) => {
     const ms = Date.parse(p.ts);
-    if (dayIndex(period, ms) < 0) throw usageInvalid(['intervals', i, 'ts'], `is outside the period ${u.from} – ${u.to} (to exclusive)`);
-    if (!aligned(ms)) throw usageInvalid(['intervals', i, 'ts'], resolution === 'hour' ? 'must be the start of a local hour' : 'must be a local midnight (Europe/Istanbul)');
+    const day = dayIndex(period, ms);
+    if (day < 0) throw usageInvalid(['intervals', i, 'ts'], `is outside the period ${u.from} – ${u.to} (to exclusive)`);
+    if (!aligned(ms, day)) throw usageInvalid(['intervals', i, 'ts'], resolution === 'hour' ? 'must be the start of a local hour' : 'must be a local midnight (Europe/Istanbul)');
     const twin = seenAt.get(ms);
     if (twin !== undefined) throw usageInvalid(['intervals', i, 'ts'], `repeats intervals[${twin}]`);
     seenAt.set(ms, i);
@@ -69,7 +77,7 @@ function intervalPoints(u: UsageFile, period: Period, resolution: 'hour' | 'day'
   u.history?.forEach((h, i) => {
     const ms = Date.parse(h.ts);
     if (dayIndex(period, ms) >= 0) throw usageInvalid(['history', i, 'ts'], 'lies inside the period: put it in intervals');
-    if (!aligned(ms)) throw usageInvalid(['history', i, 'ts'], resolution === 'hour' ? 'must be the start of a local hour' : 'must be a local midnight (Europe/Istanbul)');
+    if (!(resolution === 'hour' ? isWholeHour(ms) : isLocalMidnight(ms))) throw usageInvalid(['history', i, 'ts'], resolution === 'hour' ? 'must be the start of a local hour' : 'must be a local midnight (Europe/Istanbul)');
     history.push({ ...weekdayHour(ms), value: new Dec(h.value) });
   });
   const raw = resolution === 'hour' ? hourSlots(period) : daySlots(period);

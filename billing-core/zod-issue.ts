@@ -10,7 +10,8 @@ export function firstIssue(error: z.ZodError): { path: PathPart[]; detail: strin
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   if (issue.code === 'unrecognized_keys') return { path: [...path, issue.keys[0]], detail: `is not a known field${issue.keys.length > 1 ? ` (nor ${issue.keys.slice(1).join(', ')})` : ''}` };
   if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator) {
-    return { path: [...path, String(issue.discriminator)], detail: 'is not a known type' };
+    const key = String(issue.discriminator);
+    return { path: path[path.length - 1] === key ? path : [...path, key], detail: 'is not a known type' };
   }
   if (issue.code === 'invalid_type') return { path, detail: issue.input === undefined ? `is required (${issue.expected})` : `must be ${issue.expected}` };
   return { path, detail: issue.message };
