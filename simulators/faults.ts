@@ -23,6 +23,7 @@ export interface FaultPlan {
   leakRate: number; // 'leak' event, and the leaking litres on top of the hour's consumption
   reverseFlowRate: number; // 'reverse_flow' event, and the hour's consumption negative
   malformedRate: number; // a message is replaced by one the head-end must refuse
+  pressureDropRate: number; // the hour's pressure reading falls to PRESSURE_DROP_FACTOR of normal (a line fault)
 }
 
 export const NO_FAULTS: Readonly<FaultPlan> = Object.freeze({
@@ -39,9 +40,11 @@ export const NO_FAULTS: Readonly<FaultPlan> = Object.freeze({
   leakRate: 0,
   reverseFlowRate: 0,
   malformedRate: 0,
+  pressureDropRate: 0,
 });
 
 export const SPIKE_FACTOR = 50;
+export const PRESSURE_DROP_FACTOR = 0.2;
 const LEAK_LITRES_PER_HOUR = 30;
 
 /** A full plan from the faults asked for; refuses rates outside [0, 1] rather than silently clamping them. */
@@ -56,7 +59,7 @@ export function faultPlan(partial: Partial<FaultPlan> = {}): FaultPlan {
 }
 
 // Salts keep the draws of different faults independent of each other for the same meter and hour.
-const Salt = { Gap: 101, Spike: 102, Duplicate: 103, OutOfOrder: 104, Late: 105, Drift: 106, Tamper: 107, Leak: 108, Reverse: 109, Malformed: 110, MalformedKind: 111, EventMinute: 112 } as const;
+const Salt = { Gap: 101, Spike: 102, Duplicate: 103, OutOfOrder: 104, Late: 105, Drift: 106, Tamper: 107, Leak: 108, Reverse: 109, Malformed: 110, MalformedKind: 111, EventMinute: 112, PressureDrop: 113 } as const;
 type Salt = (typeof Salt)[keyof typeof Salt];
 
 function draw(plan: FaultPlan, meterSeed: number, key: number, salt: Salt): number {
@@ -79,6 +82,16 @@ export function isGapHour(plan: FaultPlan, meterSeed: number, hourStart: number)
 export function spikeReadings(plan: FaultPlan, meterSeed: number, hourStart: number, readings: SimReading[]): SimReading[] {
   if (!hits(plan, plan.spikeRate, meterSeed, hourKey(hourStart), Salt.Spike)) return readings;
   return readings.map((r) => (r.ch === 'consumption' ? { ...r, v: Math.round(r.v * SPIKE_FACTOR * 1000) / 1000 } : r));
+}
+
+/** Drops the hour's pressure reading to PRESSURE_DROP_FACTOR of normal when the plan says so (a regulator or line fault). */
+export function dropPressure(plan: FaultPlan, meterSeed: number, hourStart: number, readings: SimReading[]): SimReading[] {
+  if (!hits(plan, plan.pressureDropRate, meterSeed, hourKey(hourStart), Salt.PressureDrop)) return readings;
+  return readings.map((r) => (r.ch === 'pressure' ? { ...r, v: Math.round(r.v * PRESSURE_DROP_FACTOR * 10_000) / 10_000 } : r));
+}
+
+export function isPressureDropHour(plan: FaultPlan, meterSeed: number, hourStart: number): boolean {
+  return hits(plan, plan.pressureDropRate, meterSeed, hourKey(hourStart), Salt.PressureDrop);
 }
 
 export interface Incidents {

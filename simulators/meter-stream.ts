@@ -7,6 +7,7 @@
 import { topicFor } from '../collectors/mqtt/index.ts';
 import {
   driftMinutesOf,
+  dropPressure,
   FaultSchedule,
   hourIncidents,
   incidentEvents,
@@ -86,7 +87,7 @@ export class MeterStream {
       const result = hourReadings(this.meter, hour, this.register, { reverseFlow: incidents.reverseFlow, extraLitres: incidents.leakLitres });
       this.register = result.register; // the register counts whether or not the hour is ever sent
       events = events.concat(incidentEvents(this.plan, this.seed, hour, incidents));
-      if (!isGapHour(this.plan, this.seed, hour)) readings.push(...spikeReadings(this.plan, this.seed, hour, result.readings));
+      if (!isGapHour(this.plan, this.seed, hour)) readings.push(...dropPressure(this.plan, this.seed, hour, spikeReadings(this.plan, this.seed, hour, result.readings)));
     }
     this.cursor += this.hoursPerMessage * HOUR_MS;
     const out: OutMessage[] = [];

@@ -1,0 +1,104 @@
+/**
+ * Alarms in the database. The engine's transitions arrive in batches and are applied in one round trip
+ * (`alarm_apply`, migration 0008) inside one transaction: a batch of a thousand transitions costs one statement, and
+ * the ingest path never waits for it. Operators acknowledge and clear through the API; escalation is a periodic
+ * statement. Every change is published on `alarmChanges$` after its transaction commits.
+ */
+import type pg from 'pg';
+import { AboneError } from '../platform/errors.ts';
+import { withTransaction } from '../platform/db/pool.ts';
+import { actorName, audit, type Actor } from '../modules/access/index.ts';
+import { publishAlarmChanges, toAlarm, type Alarm, type AlarmChange, type AlarmChangeKind } from './alarm.ts';
+import type { Transition } from './engine.ts';
+import type { Severity } from './rule-language.ts';
+
+export async function applyTransitions(pool: pg.Pool, transitions: Transition[], holdoffSeconds: number): Promise<AlarmChange[]> {
+  if (!transitions.length) return [];
+  const payload = transitions.map((t) => ({ ...t, at: new Date(t.at).toISOString() }));
+  const { rows } = await pool.query(`SELECT change, alarm FROM alarm_apply($1::jsonb, make_interval(secs => $2))`, [JSON.stringify(payload), holdoffSeconds]);
+  const changes = rows.map((r) => ({ change: r.change as AlarmChangeKind, alarm: toAlarm(r.alarm) }));
+  publishAlarmChanges(changes);
+  return changes;
+}
+
+/** Escalates active, unacknowledged alarms open longer than their severity allows. */
+export async function escalateAlarms(pool: pg.Pool, minutes: Record<Severity, number>): Promise<AlarmChange[]> {
+  const { rows } = await pool.query(
+    `UPDATE alarm a SET escalated_at = now(), updated_at = now()
+     FROM unnest($1::text[], $2::int[]) AS limits(severity, minutes)
+     WHERE a.active AND NOT a.acknowledged AND a.escalated_at IS NULL AND a.severity = limits.severity
+       AND a.opened_at <= now() - make_interval(mins => limits.minutes)
+     RETURNING a.*`,
+    [Object.keys(minutes), Object.values(minutes)],
+  );
+  const changes = rows.map((r) => ({ change: 'escalated' as const, alarm: toAlarm(r) }));
+  publishAlarmChanges(changes);
+  return changes;
+}
+
+export interface CallContext {
+  actor: Actor;
+  correlationId?: string;
+  ip?: string;
+}
+
+async function operate(pool: pg.Pool, id: number, ctx: CallContext, action: 'acknowledge' | 'clear'): Promise<Alarm> {
+  const name = actorName(ctx.actor);
+  const changed = await withTransaction(pool, async (client) => {
+    const { rows: found } = await client.query('SELECT active, acknowledged FROM alarm WHERE id = $1 FOR UPDATE', [id]);
+    if (!found.length) throw new AboneError('ABONE_ERR_RULES_ALARM_NOT_FOUND', { id });
+    if (action === 'clear' && !found[0].active) throw new AboneError('ABONE_ERR_RULES_ALARM_NOT_ACTIVE', { id });
+    if (action === 'acknowledge' && found[0].acknowledged) return undefined; // already acknowledged: nothing changes
+    const { rows } = await client.query(
+      action === 'acknowledge'
+        ? `UPDATE alarm SET acknowledged = true, acknowledged_at = now(), acknowledged_by = $2, updated_at = now() WHERE id = $1 RETURNING *`
+        : `UPDATE alarm SET active = false, cleared_at = now(), cleared_by = $2, updated_at = now() WHERE id = $1 RETURNING *`,
+      [id, name],
+    );
+    await audit(client, ctx.actor, { action: `alarm.${action}`, entity: 'alarm', entityId: id, correlationId: ctx.correlationId, ip: ctx.ip });
+    return toAlarm(rows[0]);
+  });
+  if (!changed) return (await getAlarm(pool, id))!;
+  publishAlarmChanges([{ change: action === 'acknowledge' ? 'acknowledged' : 'cleared', alarm: changed }]);
+  return changed;
+}
+
+export const acknowledgeAlarm = (pool: pg.Pool, id: number, ctx: CallContext) => operate(pool, id, ctx, 'acknowledge');
+export const clearAlarm = (pool: pg.Pool, id: number, ctx: CallContext) => operate(pool, id, ctx, 'clear');
+
+export async function getAlarm(pool: pg.Pool, id: number): Promise<Alarm | undefined> {
+  const { rows } = await pool.query('SELECT a.*, m.serial FROM alarm a JOIN meter m ON m.id = a.meter_id WHERE a.id = $1', [id]);
+  return rows.length ? toAlarm(rows[0]) : undefined;
+}
+
+export interface AlarmFilter {
+  state?: 'active' | 'cleared' | 'unacknowledged' | 'acknowledged';
+  meter?: string; // serial
+  type?: string;
+  limit: number;
+  before?: number; // id: pages newest first
+}
+
+export async function listAlarms(pool: pg.Pool, f: AlarmFilter): Promise<Alarm[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (f.state === 'active') where.push('a.active');
+  if (f.state === 'cleared') where.push('NOT a.active');
+  if (f.state === 'unacknowledged') where.push('NOT a.acknowledged');
+  if (f.state === 'acknowledged') where.push('a.acknowledged');
+  if (f.meter !== undefined) where.push(`m.serial = $${params.push(f.meter)}`);
+  if (f.type !== undefined) where.push(`a.type = $${params.push(f.type)}`);
+  if (f.before !== undefined) where.push(`a.id < $${params.push(f.before)}`);
+  const { rows } = await pool.query(
+    `SELECT a.*, m.serial FROM alarm a JOIN meter m ON m.id = a.meter_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY a.id DESC LIMIT $${params.push(f.limit)}`,
+    params,
+  );
+  return rows.map(toAlarm);
+}
+
+/** `${meterId}|${type}` of every active alarm: seeds the engine at start so it can clear what is up. */
+export async function activeAlarmKeys(pool: pg.Pool): Promise<string[]> {
+  const { rows } = await pool.query<{ k: string }>(`SELECT meter_id || '|' || type AS k FROM alarm WHERE active`);
+  return rows.map((r) => r.k);
+}

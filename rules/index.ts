@@ -1,0 +1,145 @@
+/**
+ * The rules engine and the alarm lifecycle. This file is the context's only door.
+ *
+ * `startRules` hangs the engine on the head-end pipeline's commit listener: committed envelopes -> per-meter
+ * evaluation (no I/O) -> transitions buffered for `flushMs` -> one `alarm_apply` round trip per buffer. Rule versions
+ * and new meters are picked up by polling; unacknowledged alarms are escalated periodically. Every alarm change
+ * (raised | repeated | cleared | acknowledged | escalated) is published on `alarmChanges$` / `onAlarmChange`.
+ */
+import { bufferTime, concatMap, filter, Subject, takeUntil, tap } from 'rxjs';
+import type pg from 'pg';
+import { loadSettings, type SettingsOf } from '../platform/config.ts';
+import { isTransient } from '../platform/errors.ts';
+import { contextLogger } from '../platform/logger.ts';
+import type { Envelope, IngestPipeline } from '../headend/index.ts';
+import { applyTransitions, escalateAlarms } from './alarm-store.ts';
+import { RuleEngine, type Transition } from './engine.ts';
+import { MeterDirectory } from './meter-directory.ts';
+import { rebuildState } from './rebuild.ts';
+import { loadLatestRules, ruleCounter } from './rule-store.ts';
+import { parseEscalation, rulesSettings } from './settings.ts';
+
+export { alarmChanges$, onAlarmChange, ALARM_CHANGES, type Alarm, type AlarmChange, type AlarmChangeKind } from './alarm.ts';
+export { acknowledgeAlarm, clearAlarm, getAlarm, listAlarms, type AlarmFilter } from './alarm-store.ts';
+export { saveRule, listRules, loadLatestRules } from './rule-store.ts';
+export { validateRule, validateCondition, checkReferences } from './validate-rule.ts';
+export { RuleEngine, type Transition, type MeterInfo, type EngineStats } from './engine.ts';
+export { rulesRoutes } from './routes.ts';
+export { rulesSettings } from './settings.ts';
+export { SEVERITIES, type Condition, type RuleInput, type RuleVersion, type Severity } from './rule-language.ts';
+
+const log = contextLogger('rules');
+
+export type RulesSettings = SettingsOf<typeof rulesSettings>;
+
+export interface Rules {
+  engine: RuleEngine;
+  settings: RulesSettings;
+  /** Transitions evaluated but not yet written, and those a write gave up on. */
+  backlog(): { pending: number; writeFailures: number; dropped: number };
+  /** Resolves when every transition evaluated so far is written (tests, orderly stop). */
+  idle(): Promise<void>;
+  /** Picks up new rule versions and meters now rather than at the next tick. */
+  reload(): Promise<void>;
+  escalateNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startRules(pool: pg.Pool, pipeline: IngestPipeline, overrides: Partial<RulesSettings> = {}): Promise<Rules> {
+  const settings = loadSettings(rulesSettings, process.env, overrides);
+  const escalation = parseEscalation(settings.escalateMinutes);
+  const directory = new MeterDirectory(pool);
+  await directory.loadAll();
+  const engine = new RuleEngine(directory.lookup, { sweepMs: settings.sweepMs, idleEvictMs: settings.idleEvictMinutes * 60_000, maxMeters: settings.maxMeters });
+  let counter = await ruleCounter(pool);
+  engine.setRules(await loadLatestRules(pool));
+  const rebuilt = await rebuildState(pool, engine, settings.rebuildHours);
+
+  const commits = new Subject<Envelope[]>();
+  const stop$ = new Subject<void>();
+  let stopped = false;
+  pipeline.onCommit((envelopes) => {
+    if (!stopped) commits.next(envelopes);
+  });
+
+  let pending = 0;
+  let writeFailures = 0;
+  let dropped = 0;
+  const write = async (batch: Transition[]): Promise<void> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await applyTransitions(pool, batch, settings.holdoffSeconds);
+        return;
+      } catch (err) {
+        writeFailures++;
+        if (!isTransient(err) || stopped) {
+          // A bug (or shutdown): counted and logged loudly, never silently lost.
+          dropped += batch.length;
+          log.error({ err: (err as Error).message, transitions: batch.length }, 'alarm transitions not written');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** Math.min(attempt, 6))));
+      }
+    }
+  };
+  const done = new Promise<void>((resolve) => {
+    engine
+      .run(commits)
+      .pipe(
+        takeUntil(stop$),
+        tap(() => pending++),
+        bufferTime(settings.flushMs, null, settings.flushMax),
+        filter((b) => b.length > 0),
+        concatMap(async (b) => {
+          await write(b);
+          pending -= b.length;
+        }),
+      )
+      .subscribe({ complete: resolve, error: (err) => (log.error({ err: err.message }, 'rules stream failed'), resolve()) });
+  });
+  // Raises the replay found up but the database lacks (a crash between a commit and its alarm write).
+  if (rebuilt.missed.length) await write(rebuilt.missed);
+
+  let reloading = false;
+  const reload = async () => {
+    if (reloading) return;
+    reloading = true;
+    try {
+      const now = await ruleCounter(pool);
+      if (now !== counter) {
+        counter = now;
+        await directory.loadAll();
+        engine.setRules(await loadLatestRules(pool));
+        log.info({ rules: engine.ruleSet().length, counter }, 'rules reloaded');
+      } else await directory.loadNew();
+    } finally {
+      reloading = false;
+    }
+  };
+  const reloadTimer = setInterval(() => reload().catch((err) => log.warn({ err: err.message }, 'rule reload failed')), settings.reloadMs);
+  const escalateNow = async () => void (await escalateAlarms(pool, escalation));
+  const escalateTimer = setInterval(() => escalateNow().catch((err) => log.warn({ err: err.message }, 'escalation failed')), settings.escalateEveryMs);
+  reloadTimer.unref();
+  escalateTimer.unref();
+  log.info({ rules: engine.ruleSet().length, meters: directory.size, replayed: rebuilt.replayed, missedRaises: rebuilt.missed.length }, 'rules engine ready');
+
+  const idle = async () => {
+    while (pending > 0) await new Promise((r) => setTimeout(r, 5));
+  };
+  return {
+    engine,
+    settings,
+    backlog: () => ({ pending, writeFailures, dropped }),
+    idle,
+    reload,
+    escalateNow,
+    stop: async () => {
+      clearInterval(reloadTimer);
+      clearInterval(escalateTimer);
+      stop$.next(); // the buffer in hand is written before the stream completes
+      await done;
+      stopped = true;
+      commits.complete();
+    },
+  };
+}
