@@ -10,7 +10,7 @@ export { createOrder, readOrder, listOrders, NewOrderSchema, type NewOrder } fro
 export { assignOrder } from './assignment.ts';
 export { transition, closingCodes } from './lifecycle.ts';
 export { addComment, addPhoto } from './notes.ts';
-export { createCrew, listCrews, type Crew } from './crews.ts';
+export { createCrew, updateCrew, listCrews, type Crew } from './crews.ts';
 export { createNotice, NOTICE_KINDS, type Notice } from './notices.ts';
 export { recordCalibration, listCalibrations, withinMpe, type Calibration, type MeterFacts } from './calibration.ts';
 export { chooseCrew, type CrewCandidate } from './crew-choice.ts';

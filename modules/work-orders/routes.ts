@@ -11,9 +11,9 @@ import type pg from 'pg';
 import { loadSettings } from '../../platform/config.ts';
 import { AboneError } from '../../platform/errors.ts';
 import { actorOf } from '../access/index.ts';
-import { assignOrder, AssignSchema } from './assignment.ts';
+import { assignOrder, AssignSchema, CrewCode } from './assignment.ts';
 import { CalibrationSchema, listCalibrations, recordCalibration, type MeterFacts } from './calibration.ts';
-import { createCrew, listCrews, NewCrewSchema } from './crews.ts';
+import { CrewChangeSchema, createCrew, listCrews, NewCrewSchema, updateCrew } from './crews.ts';
 import type { CallContext } from './doer.ts';
 import { ClosingCode, transition, TransitionSchema } from './lifecycle.ts';
 import { addComment, addPhoto, CommentSchema, listPhotos, PhotoSchema, readPhoto } from './notes.ts';
@@ -114,6 +114,12 @@ export function workOrderRoutes(app: App, deps: { pool: pg.Pool; meters: MeterFa
     '/api/v1/crews',
     { config: { permission: 'workorders.manage' }, schema: { summary: 'Create a crew (members are user ids)', body: NewCrewSchema } },
     async (req, reply) => reply.status(201).send(await createCrew(pool, req.body, ctx(req))),
+  );
+
+  app.patch(
+    '/api/v1/crews/:code',
+    { config: { permission: 'workorders.manage' }, schema: { summary: 'Change a crew: name, skills, capacity, active, or its whole member list', params: z.object({ code: CrewCode }), body: CrewChangeSchema } },
+    async (req) => updateCrew(pool, req.params.code, req.body, ctx(req)),
   );
 
   app.post(

@@ -9,7 +9,7 @@ import { assignOrder } from './assignment.ts';
 import { createOrder } from './orders.ts';
 import { readTrail } from './trail.ts';
 import { transition } from './lifecycle.ts';
-import { listCrews } from './crews.ts';
+import { listCrews, updateCrew } from './crews.ts';
 import { crew, dispatcher, snapshot } from './test-fixtures.ts';
 
 const ctx = { actor: dispatcher };
@@ -87,5 +87,20 @@ describe('work orders: routing in the database', function () {
     assert.deepEqual([routed.crew, routed.status], ['ANK-C', 'assigned']);
     await transition(db.pool, rows[0].id, { to: 'cancelled' }, ctx, 'manage');
     await assert.rejects(assignOrder(db.pool, rows[0].id, { reason: 'again' }, ctx), (e) => code(e) === 'ABONE_ERR_WORKORDER_TRANSITION_ILLEGAL');
+  });
+
+  it('stops routing to a crew made inactive or given less capacity, without taking its orders away', async () => {
+    await crew(db.pool, 'KON-1', 'KON', ['metering'], 3);
+    await crew(db.pool, 'KON-2', 'KON', ['metering'], 3);
+    const first = await open(db.pool, 'inspection', 'KON');
+    assert.equal(first.crew, 'KON-1');
+    await updateCrew(db.pool, 'KON-1', { active: false }, ctx);
+    assert.deepEqual([(await open(db.pool, 'inspection', 'KON')).crew, (await open(db.pool, 'inspection', 'KON')).crew], ['KON-2', 'KON-2']);
+    const changed = await updateCrew(db.pool, 'KON-2', { capacity: 2, members: [7, 8] }, ctx);
+    assert.deepEqual([changed.capacity, changed.load, changed.members], [2, 2, [7, 8]]);
+    assert.equal((await open(db.pool, 'inspection', 'KON')).crew, null, 'KON-1 inactive, KON-2 full');
+    assert.equal((await listCrews(db.pool, dispatcher, 'KON')).find((c) => c.code === 'KON-1')!.load, 1, 'KON-1 keeps its order');
+    await assert.rejects(updateCrew(db.pool, 'KON-2', { skills: ['plumbing'] }, ctx), (e) => code(e) === 'ABONE_ERR_HTTP_VALIDATION');
+    await assert.rejects(updateCrew(db.pool, 'KON-9', { capacity: 9 }, ctx), (e) => code(e) === 'ABONE_ERR_WORKORDER_CREW_NOT_FOUND');
   });
 });
