@@ -8,6 +8,7 @@
  *   user add <username> --role r   create a user (password from ABONE_NEW_USER_PASSWORD, or generated and printed once)
  *   config                         every setting with its variable, default and meaning
  *   rate --tariff t.json --usage u.json [--from YYYY-MM-DD --to YYYY-MM-DD]   price a usage file; bill lines as JSON
+ *   import addresses|subscriptions FILE.csv [--batch N]   streaming CSV import, all-or-nothing per batch (docs/registry.md)
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ import { loadSettings, settingsMarkdown } from '../platform/config.ts';
 import { AboneError } from '../platform/errors.ts';
 import { contextLogger } from '../platform/logger.ts';
 import { DeviceRegistry } from '../headend/index.ts';
+import { importAddresses } from '../modules/registry/index.ts';
+import { importSubscribers } from '../modules/subscriptions/index.ts';
 import { mqttSettings } from '../collectors/mqtt/index.ts';
 import { serverSettings } from './settings.ts';
 import { openDatabase } from './database.ts';
@@ -52,6 +55,8 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'rate':
       return rateFiles(rest);
+    case 'import':
+      return importFile(rest);
     default:
       console.error('usage: abone start | migrate | simulate --meters N [--modbus N] [--dlms N] [--interval ms] [--url mqtt://..] [--faults name=rate,..] | meter credential <serial> | user add <username> --role <roles> | config | rate --tariff t.json --usage u.json');
       process.exitCode = 2;
@@ -128,6 +133,24 @@ async function user(args: string[]): Promise<void> {
     console.log(generated ? `user ${username} created; password (shown once): ${password}` : `user ${username} created`);
   } finally {
     await db.pool.end();
+  }
+}
+
+/** `abone import addresses|subscriptions FILE.csv`: the report (counts, refused lines with reasons) as JSON on stdout; exit 1 if any row was refused. */
+async function importFile(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { batch: { type: 'string', default: '5000' } } });
+  const [what, file] = positionals;
+  if (!['addresses', 'subscriptions'].includes(what) || !file) throw new Error('usage: abone import addresses|subscriptions FILE.csv [--batch N]');
+  const { createReadStream } = await import('node:fs');
+  const db = await openDatabase({ startEmbedded: true, runMigrations: true });
+  try {
+    const ctx = { actor: 'system' as const, correlationId: `import-${randomBytes(4).toString('hex')}` };
+    const input = createReadStream(file, { highWaterMark: 1 << 20 });
+    const report = what === 'addresses' ? await importAddresses(db.pool, input, ctx, { batchSize: Number(values.batch) }) : await importSubscribers(db.pool, input, ctx, { batchSize: Number(values.batch) });
+    console.log(JSON.stringify(report, null, 1));
+    if (report.rejectedCount) process.exitCode = 1;
+  } finally {
+    await db.close();
   }
 }
 

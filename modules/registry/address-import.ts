@@ -8,8 +8,7 @@ import type pg from 'pg';
 import { contextLogger } from '../../platform/logger.ts';
 import { audit } from '../access/index.ts';
 import { ADDRESS_COLUMNS, placeRow, type PlaceRow } from './address-row.ts';
-import { importCsvBatches, type BatchImportReport, type Rejection } from './import-batches.ts';
-import type { CallContext } from './parties.ts';
+import { importCsvBatches, type BatchImportReport, type ImportContext, type Rejection } from './import-batches.ts';
 import { bulkInsertPlaces, existingUavtCodes } from './place-bulk.ts';
 
 const log = contextLogger('registry');
@@ -28,7 +27,7 @@ export async function uavtClashes(client: pg.PoolClient, rows: Array<{ line: num
   return out;
 }
 
-export async function importAddresses(pool: pg.Pool, input: Readable | AsyncIterable<Buffer | string>, ctx: CallContext, opts: { batchSize?: number } = {}): Promise<BatchImportReport> {
+export async function importAddresses(pool: pg.Pool, input: Readable | AsyncIterable<Buffer | string>, ctx: ImportContext, opts: { batchSize?: number } = {}): Promise<BatchImportReport> {
   const report = await importCsvBatches<PlaceRow>(pool, input, {
     columns: ADDRESS_COLUMNS,
     batchSize: opts.batchSize,

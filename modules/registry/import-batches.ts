@@ -8,9 +8,17 @@ import type { Readable } from 'node:stream';
 import type pg from 'pg';
 import { AboneError } from '../../platform/errors.ts';
 import { withTransaction } from '../../platform/db/pool.ts';
+import type { Actor } from '../access/index.ts';
 import { readCsv } from './csv-rows.ts';
 
 export interface Rejection { line: number; reason: string }
+
+/** Who runs an import: a user through the API, or 'system' from the command line (audited as such). */
+export interface ImportContext {
+  actor: Actor | 'system';
+  correlationId?: string;
+  ip?: string;
+}
 
 export interface BatchImportReport {
   rows: number;

@@ -24,7 +24,7 @@ export { GeoPointSchema, GeoPolygonSchema, toMercator, toLonLat, groundMetres, L
 export { importAddresses, uavtClashes } from './address-import.ts';
 export { ADDRESS_COLUMNS, placeRow, type PlaceRow } from './address-row.ts';
 export { bulkInsertPlaces } from './place-bulk.ts';
-export { importCsvBatches, type BatchImportReport, type Rejection } from './import-batches.ts';
+export { importCsvBatches, type BatchImportReport, type Rejection, type ImportContext } from './import-batches.ts';
 export { readCsv, type CsvRow } from './csv-rows.ts';
 export { copyRows, copyLine, type CopyValue } from './copy-text.ts';
 export { assertOpenParty, partiesByIds, partyImportRow, bulkUpsertParties, type PartyImportRow } from './party-bulk.ts';

@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { AboneError } from '../../platform/errors.ts';
 import { audit } from '../access/index.ts';
 import { copyRows } from './copy-text.ts';
+import type { ImportContext } from './import-batches.ts';
 import { nameKey } from './name-key.ts';
 import { hasNationalIdShape, isValidNationalId, normaliseNationalId, type PartyKind } from './national-id.ts';
 import { PARTY_COLUMNS, partyView, type PartyRow, type PartyView } from './party-view.ts';
@@ -54,7 +55,7 @@ export function partyImportRow(kind: string, name: string, nationalId: string): 
 }
 
 /** The party id of each row: the open party with its national id, created (audited once per batch) when missing. */
-export async function bulkUpsertParties(client: pg.PoolClient, rows: PartyImportRow[], ctx: Pick<CallContext, 'actor' | 'correlationId'>): Promise<number[]> {
+export async function bulkUpsertParties(client: pg.PoolClient, rows: PartyImportRow[], ctx: ImportContext): Promise<number[]> {
   if (!rows.length) return [];
   await client.query(`CREATE TEMP TABLE IF NOT EXISTS stage_party (n int, kind text, name text, name_key text, national_id text, valid boolean) ON COMMIT DELETE ROWS`);
   await copyRows(client, 'stage_party', ['n', 'kind', 'name', 'name_key', 'national_id', 'valid'], rows.map((r, n) => [n, r.kind, r.name, r.nameKey, r.nationalId, r.nationalIdValid]));

@@ -12,7 +12,7 @@ import { startOfLocalDay } from '../../platform/calendar.ts';
 import { audit } from '../access/index.ts';
 import {
   ADDRESS_COLUMNS, bulkInsertPlaces, bulkUpsertParties, copyRows, importCsvBatches, partyImportRow, placeRow, uavtClashes,
-  type BatchImportReport, type CallContext, type PartyImportRow, type PlaceRow,
+  type BatchImportReport, type ImportContext, type PartyImportRow, type PlaceRow,
 } from '../registry/index.ts';
 import { CLASSES } from './lifecycle.ts';
 
@@ -69,7 +69,7 @@ async function loadContracts(c: pg.PoolClient, rows: SubscriberRow[], partyIds: 
     SELECT sid, (started_at AT TIME ZONE 'Europe/Istanbul')::date, tariff_code FROM s`);
 }
 
-export async function importSubscribers(pool: pg.Pool, input: Readable | AsyncIterable<Buffer | string>, ctx: CallContext, opts: { batchSize?: number } = {}): Promise<BatchImportReport> {
+export async function importSubscribers(pool: pg.Pool, input: Readable | AsyncIterable<Buffer | string>, ctx: ImportContext, opts: { batchSize?: number } = {}): Promise<BatchImportReport> {
   const report = await importCsvBatches<SubscriberRow>(pool, input, {
     columns: SUBSCRIBER_COLUMNS,
     batchSize: opts.batchSize,
