@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import mqtt from 'mqtt';
-import Ajv2019 from 'ajv/dist/2019.js';
+import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse as parseYaml } from 'yaml';
 import { allSettings } from '../platform/config.ts';
 import { serverSettings } from '../server/settings.ts';
