@@ -12,8 +12,7 @@ import { startHeadend, type Headend } from '../headend/index.ts';
 import { provisionDemoFleet, type ProvisionedMeter } from '../simulators/index.ts';
 import { createToken, createUser, syncCatalogue } from '../modules/access/index.ts';
 import { announce } from '../platform/feed.ts';
-import { LiveFeed, FEED_STREAMS } from '../server/live-feed.ts';
-import type { App } from '../server/index.ts';
+import { LiveFeed, FEED_STREAMS, type App } from '../server/index.ts';
 
 const require = createRequire(import.meta.url);
 const helper = require('node-red-node-test-helper');

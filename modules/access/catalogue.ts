@@ -39,17 +39,25 @@ export const ROLES: Record<string, { name: string; permissions: Permission[] }> 
   auditor: { name: 'Read-only auditor', permissions: ['meters.read', 'parties.read', 'audit.read', 'ingest.dead_letters.read', 'warehouse.stock.read'] },
 };
 
-export async function syncCatalogue(pool: pg.Pool): Promise<void> {
-  const perms = Object.entries(PERMISSIONS);
+/**
+ * Each default grant is applied once (recorded in `role_default_grant`): a new permission a release gives a built-in
+ * role reaches existing databases, and a grant an administrator removed stays removed. `admin` always holds everything.
+ */
+export async function syncCatalogue(pool: pg.Pool, catalogue: { permissions: Record<string, string>; roles: typeof ROLES } = { permissions: PERMISSIONS, roles: ROLES }): Promise<void> {
+  const perms = Object.entries(catalogue.permissions);
   await pool.query(
     `INSERT INTO permission (code, description) SELECT * FROM unnest($1::text[], $2::text[])
      ON CONFLICT (code) DO UPDATE SET description = EXCLUDED.description`,
     [perms.map((p) => p[0]), perms.map((p) => p[1])],
   );
-  for (const [code, role] of Object.entries(ROLES)) {
-    const { rowCount } = await pool.query('INSERT INTO role (code, name) VALUES ($1, $2) ON CONFLICT DO NOTHING', [code, role.name]);
-    if (rowCount || code === 'admin') {
-      await pool.query(`INSERT INTO role_permission (role, permission) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, [code, role.permissions]);
-    }
-  }
+  const roles = Object.entries(catalogue.roles);
+  await pool.query('INSERT INTO role (code, name) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING', [roles.map((r) => r[0]), roles.map((r) => r[1].name)]);
+  const pairs = roles.flatMap(([code, role]) => role.permissions.map((p) => [code, p] as const));
+  await pool.query(
+    `WITH fresh AS (
+       INSERT INTO role_default_grant (role, permission) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING RETURNING role, permission)
+     INSERT INTO role_permission (role, permission) SELECT role, permission FROM fresh ON CONFLICT DO NOTHING`,
+    [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+  );
+  await pool.query(`INSERT INTO role_permission (role, permission) SELECT 'admin', code FROM permission ON CONFLICT DO NOTHING`);
 }
