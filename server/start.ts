@@ -18,6 +18,7 @@ import { startAccess, actorForToken, can } from '../modules/access/index.ts';
 import { LiveFeed, FEED_STREAMS } from './live-feed.ts';
 import { startRegistry } from '../modules/registry/index.ts';
 import { startHeadend, type Headend } from '../headend/index.ts';
+import { startRules, rulesSettings } from '../rules/index.ts';
 
 const log = contextLogger('server');
 
@@ -49,6 +50,12 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
     if (settings.mode !== 'api') {
       headend = await startHeadend(db.pool, db.url);
       stops.push(headend.stop);
+      // Rules listen to the pipeline's commits: started before any collector so no commit goes unseen; stopped before
+      // the head-end drains (what they miss then is replayed from storage at the next start, rules/rebuild.ts).
+      if (loadSettings(rulesSettings).enabled) {
+        const rules = await startRules(db.pool, headend.pipeline);
+        stops.push(rules.stop);
+      }
       const limits = { maxBytes: mqtt.maxPayloadBytes, maxItems: mqtt.maxItems };
       if (mqtt.url) {
         consumer = await startBrokerConsumer({ url: mqtt.url, clientId: mqtt.clientId, username: mqtt.username, password: mqtt.password, sharedGroup: mqtt.sharedGroup, pipeline: headend.pipeline, limits });
