@@ -88,7 +88,7 @@ export const timeOfUsePriceChange: TariffInput = {
  * Hourly points over [from, to) local dates, value chosen per local hour and date; `skip` leaves points out. Instants
  * are written in UTC (`...Z`), as a head-end export would; local days come from the zone rules, hours by adding.
  */
-export function hourly(from: string, to: string, value: (hour: number, date: string) => string, skip: (ts: string) => boolean = () => false): UsageInput['intervals'] {
+export function hourly(from: string, to: string, value: (hour: number, date: string) => string, skip: (ts: string) => boolean = () => false): NonNullable<UsageInput['intervals']> {
   const out: NonNullable<UsageInput['intervals']> = [];
   const end = DateTime.fromISO(to, { zone: BUSINESS_ZONE });
   for (let day = DateTime.fromISO(from, { zone: BUSINESS_ZONE }); day < end; day = day.plus({ days: 1 })) {
@@ -102,7 +102,7 @@ export function hourly(from: string, to: string, value: (hour: number, date: str
   return out;
 }
 
-export function daily(from: string, to: string, value: (date: string) => string, skip: (date: string) => boolean = () => false): UsageInput['intervals'] {
+export function daily(from: string, to: string, value: (date: string) => string, skip: (date: string) => boolean = () => false): NonNullable<UsageInput['intervals']> {
   const out: NonNullable<UsageInput['intervals']> = [];
   const end = DateTime.fromISO(to, { zone: BUSINESS_ZONE });
   for (let t = DateTime.fromISO(from, { zone: BUSINESS_ZONE }); t < end; t = t.plus({ days: 1 })) {
