@@ -181,6 +181,7 @@ describe('dashboards: every panel and variable query against a simulator-filled 
     const f = 'meter-drilldown.json';
     const vars = variables.get(f)!.get(FULL)!;
     assert.deepEqual(vars.get('commodity')!.value, ['gas', 'water']);
+    assert.deepEqual([...vars.get('region')!.value].sort(), ['-', 'IST-KADIKOY'], "regions as set, '-' for meters without one");
     assert.equal(vars.get('model')!.value.length, 2);
     const serial = vars.get('meter')!.value as string;
     assert.equal(serial, filled.meters[0].serial, 'the first meter by serial is shown first');

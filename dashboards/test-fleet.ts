@@ -63,6 +63,8 @@ export async function fillDatabase(): Promise<FilledDatabase> {
     broker = await startEmbeddedBroker({ registry: headend.registry, pipeline: headend.pipeline, limits: { maxBytes: 262_144, maxItems: 10_000 }, port: 0, host: '127.0.0.1' });
     const url = `mqtt://127.0.0.1:${broker.port}`;
     const meters = await provisionDemoFleet(headend.registry, 6, `D${randomBytes(3).toString('hex')}`);
+    // Three meters in a region, three without one (the registry sets regions; the demo provisioning does not).
+    await db.pool.query(`UPDATE meter SET region = 'IST-KADIKOY' WHERE serial = ANY($1)`, [meters.slice(0, 3).map((m) => m.serial)]);
     const lastHour = alignToHour(Date.now());
     const fleet = await startFleet({
       url,
