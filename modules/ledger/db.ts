@@ -10,7 +10,7 @@ import { withTransaction } from '../../platform/db/pool.ts';
 
 export type Db = pg.Pool | pg.PoolClient;
 
-const LOCK_SPACE = 0x4c_45_44_47; // 'LEDG'
+export const LOCK_SPACE = 0x4c_45_44_47; // 'LEDG'
 
 export async function inTransaction<T>(db: Db, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   if (db instanceof pg.Pool) return withTransaction(db, work);

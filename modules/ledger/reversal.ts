@@ -53,22 +53,22 @@ export async function reverseEntry(db: Db, input: ReversalInput): Promise<Posted
       lines: original.lines.map((l) => ({ gl: l.gl as GlAccount, debit: new Money(l.credit), credit: new Money(l.debit), description: l.description })),
       receivableNet: new Money(0), // the reversal opens no item
     };
-    let reversalId: number | undefined;
+    let reversal: PostedEntry | undefined;
     try {
-      reversalId = await insertCheckedEntry(c, mirror, original.id);
+      reversal = await insertCheckedEntry(c, mirror, original.id);
     } catch (err) {
       if (isUniqueViolation(err, 'ledger_entry_reverses_key')) throw new AboneError('ABONE_ERR_LEDGER_ALREADY_REVERSED', { id: original.id, by: 'a concurrent reversal' });
       throw err;
     }
-    if (reversalId === undefined) {
+    if (reversal === undefined) {
       const { rows } = await c.query<{ id: number }>('SELECT id FROM ledger_entry WHERE idempotency_key = $1', [input.idempotencyKey]);
       return { ...(await loadEntry(c, rows[0].id)), replayed: true };
     }
     await releaseAllocations(c, 'source', original.id, businessDate);
     if (original.item) {
       await releaseAllocations(c, 'item', original.item.id, businessDate);
-      await insertAllocation(c, { itemId: original.item.id, sourceEntryId: reversalId, amount: original.item.amount, onDate: businessDate });
+      await insertAllocation(c, { itemId: original.item.id, sourceEntryId: reversal.id, amount: original.item.amount, onDate: businessDate });
     }
-    return loadEntry(c, reversalId);
+    return reversal;
   });
 }
