@@ -11,3 +11,4 @@ export { runWorker, claimShard, workShard, newWorkerName, type WorkerOptions } f
 export { releaseAccrual, rerateAccrual, reverseAndReaccrue } from './corrections.ts';
 export { loadAccrual, outsortedAccruals, subscriptionAccruals, type AccrualView } from './accrual-reads.ts';
 export { outsortReason, AVERAGE_FACTOR, type OutsortReason } from './outsort.ts';
+export { billRunCommand, progressLine } from './bill-run-cli.ts';

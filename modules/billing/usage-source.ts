@@ -26,9 +26,11 @@ export type SourceUsage = IntervalUsage | RegisterUsage;
 
 // The meters each subscription had over its billed time (from the subscriptions door), as a table for the join.
 const FITTINGS = `
-  SELECT x.sub_id, x.meter_id, m.model_id, m.commodity, x.installed_at, x.removed_at
+  SELECT x.sub_id, x.meter_id, m.model_id, m.commodity, x.installed_at, x.removed_at, ci.id AS interval_channel, cr.id AS register_channel
     FROM unnest($1::bigint[], $4::int[], $5::timestamptz[], $6::timestamptz[]) AS x(sub_id, meter_id, installed_at, removed_at)
-    JOIN meter m ON m.id = x.meter_id`;
+    JOIN meter m ON m.id = x.meter_id
+    JOIN channel ci ON ci.code = CASE m.commodity WHEN 'electricity' THEN 'energy_interval' ELSE 'consumption' END
+    JOIN channel cr ON cr.code = CASE m.commodity WHEN 'electricity' THEN 'energy' ELSE 'volume' END`;
 
 function fittingParams(billables: Billable[]): [number[], number[], Date[], Date[]] {
   const p: [number[], number[], Date[], Date[]] = [[], [], [], []];
@@ -51,7 +53,7 @@ export async function loadUsage(db: pg.Pool | pg.PoolClient, month: BillingMonth
        SELECT f.sub_id, (extract(epoch FROM r.bucket) * 1000)::bigint AS ts, round(sum(r.sum)::numeric, 3) AS v
          FROM f JOIN rollup_daily r
            ON r.meter_id = f.meter_id
-          AND r.channel_id = (SELECT id FROM channel WHERE code = CASE f.commodity WHEN 'electricity' THEN 'energy_interval' ELSE 'consumption' END)
+          AND r.channel_id = f.interval_channel
           AND r.bucket >= $2 AND r.bucket < $3
           AND r.bucket + interval '1 day' > f.installed_at AND r.bucket < f.removed_at
         GROUP BY f.sub_id, r.bucket) d
@@ -72,12 +74,11 @@ export async function loadUsage(db: pg.Pool | pg.PoolClient, month: BillingMonth
 async function registerUsage(db: pg.Pool | pg.PoolClient, month: BillingMonth, billables: Billable[]): Promise<Map<number, RegisterUsage>> {
   const [subIds, meterIds, froms, tos] = fittingParams(billables);
   const { rows } = await db.query(
-    `WITH f AS (${FITTINGS}), one AS (SELECT sub_id, min(meter_id) AS meter_id, min(model_id) AS model_id, min(commodity) AS commodity FROM f GROUP BY sub_id HAVING count(*) = 1)
+    `WITH f AS (${FITTINGS}), one AS (SELECT sub_id, min(meter_id) AS meter_id, min(model_id) AS model_id, min(register_channel) AS channel_id FROM f GROUP BY sub_id HAVING count(*) = 1)
      SELECT one.sub_id, mm.register_digits,
-            (SELECT round(r.first_value::numeric, 3)::text FROM rollup_daily r WHERE r.meter_id = one.meter_id AND r.channel_id = ch.id AND r.bucket >= $2 AND r.bucket < $3 ORDER BY r.bucket LIMIT 1) AS start,
-            (SELECT round(r.last_value::numeric, 3)::text FROM rollup_daily r WHERE r.meter_id = one.meter_id AND r.channel_id = ch.id AND r.bucket >= $2 AND r.bucket < $3 ORDER BY r.bucket DESC LIMIT 1) AS "end"
-       FROM one JOIN meter_model mm ON mm.id = one.model_id
-       JOIN channel ch ON ch.code = CASE one.commodity WHEN 'electricity' THEN 'energy' ELSE 'volume' END`,
+            (SELECT round(r.first_value::numeric, 3)::text FROM rollup_daily r WHERE r.meter_id = one.meter_id AND r.channel_id = one.channel_id AND r.bucket >= $2 AND r.bucket < $3 ORDER BY r.bucket LIMIT 1) AS start,
+            (SELECT round(r.last_value::numeric, 3)::text FROM rollup_daily r WHERE r.meter_id = one.meter_id AND r.channel_id = one.channel_id AND r.bucket >= $2 AND r.bucket < $3 ORDER BY r.bucket DESC LIMIT 1) AS "end"
+       FROM one JOIN meter_model mm ON mm.id = one.model_id`,
     [subIds, month.fromTs, month.toTs, meterIds, froms, tos],
   );
   const out = new Map<number, RegisterUsage>();
