@@ -3,7 +3,7 @@
  * decimal string. A line's amount is always round₂(quantity × unitPrice), except fixed charges per period, whose
  * amount is round₂(price × days ÷ period days) exactly (their quantity, the share of the period, is shown to 6 places).
  */
-import type { Dec } from './quantity.ts';
+import { amountText, decimalOut, type Dec } from './quantity.ts';
 import type { Span } from './rating-context.ts';
 
 export interface RatedLine {
@@ -65,16 +65,16 @@ export function lineJson(l: RatedLine): BillLineJson {
     from: l.span.from,
     to: l.span.to,
     days: l.span.days,
-    quantity: l.type === 'fixed' && l.unit === 'period' ? l.quantity.toFixed(6) : l.quantity.toFixed(),
+    quantity: l.type === 'fixed' && l.unit === 'period' ? decimalOut(l.quantity, 6) : decimalOut(l.quantity),
     unit: l.unit,
-    unitPrice: l.unitPrice.toFixed(),
-    amount: l.amount.toFixed(2),
-    taxBase: l.taxBase ? l.taxBase.toFixed() : null,
+    unitPrice: decimalOut(l.unitPrice),
+    amount: amountText(l.amount),
+    taxBase: l.taxBase ? decimalOut(l.taxBase) : null,
     estimated: !l.estimatedShare.isZero(),
-    estimatedShare: l.estimatedShare.toFixed(4),
+    estimatedShare: decimalOut(l.estimatedShare, 4),
   };
   if (l.band !== undefined) out.band = l.band;
   if (l.bucket !== undefined) out.bucket = l.bucket;
-  if (l.free !== undefined) out.free = l.free.toFixed();
+  if (l.free !== undefined) out.free = decimalOut(l.free);
   return out;
 }

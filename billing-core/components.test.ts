@@ -36,6 +36,8 @@ describe('billing-core components', () => {
     const entitled = rate(t, { ...reads('10'), discounts: ['GAZI'] });
     assert.deepEqual(rows(entitled), [['SU', '2025-05-01', '10', '100.00'], ['GAZI', '2025-05-01', '100', '-50.00'], ['CTV', '2025-05-01', '10', '10.00'], ['KDV', '2025-05-01', '50', '5.00']]);
     assert.deepEqual(entitled.totals, { net: '50.00', taxes: '15.00', gross: '65.00' });
+    const none = parseTariff(water([{ type: 'flat', code: 'SU', unit: 'm3', price: '10' }, { type: 'discount', code: 'GAZI', percent: '0', on: ['SU'] }]));
+    assert.equal(rate(none, { ...reads('10'), discounts: ['GAZI'] }).lines[1].amount, '0.00'); // never "-0.00"
     const other = rate(t, { ...reads('10'), exemptions: ['CTV'] });
     assert.deepEqual(rows(other), [['SU', '2025-05-01', '10', '100.00'], ['KDV', '2025-05-01', '100', '10.00']]);
   });

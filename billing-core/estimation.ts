@@ -40,7 +40,7 @@ export function fillGaps(slots: Slot[], known: Map<number, KnownValue>, history:
   while (i < slots.length) {
     const k = known.get(slots[i].ms);
     if (k) {
-      out[i] = { ...slots[i], value: k.value, estimated: k.estimated };
+      out[i] = point(slots[i], k.value, k.estimated);
       i++;
       continue;
     }
@@ -52,15 +52,19 @@ export function fillGaps(slots: Slot[], known: Map<number, KnownValue>, history:
     if (resolution === 'hour' && n <= MAX_INTERPOLATED_HOURS && before && after) {
       for (let m = 0; m < n; m++) {
         const value = roundQuantity(before.value.plus(after.value.minus(before.value).times(m + 1).dividedBy(n + 1)));
-        out[i + m] = { ...slots[i + m], value, estimated: true };
+        out[i + m] = point(slots[i + m], value, true);
       }
     } else {
       likeDays ??= new LikeDays(slots, known, history, resolution);
-      for (let m = i; m <= j; m++) out[m] = { ...slots[m], value: likeDays.estimate(slots[m]), estimated: true };
+      for (let m = i; m <= j; m++) out[m] = point(slots[m], likeDays.estimate(slots[m]), true);
     }
     i = j + 1;
   }
   return out;
+}
+
+function point(s: Slot, value: Dec, estimated: boolean): Point {
+  return { ms: s.ms, day: s.day, weekday: s.weekday, hour: s.hour, value, estimated };
 }
 
 /** Averages of readings by (weekday, hour), by hour, and overall. */

@@ -41,12 +41,13 @@ export function maxDec(a: Dec, b: Dec): Dec {
   return a.greaterThan(b) ? a : b;
 }
 
-/** Decimal text for JSON: never exponent notation, no trailing zeros beyond what the value needs. */
-export function text(d: Dec): string {
-  return d.toFixed();
+/** Amount text with exactly two places (kuruş), as on an invoice; a zero is never written "-0.00". */
+export function amountText(d: Dec): string {
+  return d.isZero() ? '0.00' : d.toFixed(2);
 }
 
-/** Amount text with exactly two places (kuruş), as on an invoice. */
-export function amountText(d: Dec): string {
-  return d.toFixed(2);
+/** Decimal text without exponent; a zero is never written "-0". */
+export function decimalOut(d: Dec, places?: number): string {
+  if (d.isZero()) return places === undefined ? '0' : (0).toFixed(places);
+  return places === undefined ? d.toFixed() : d.toFixed(places);
 }

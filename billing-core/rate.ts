@@ -12,7 +12,7 @@ import { chargeLines } from './charges.ts';
 import { discountLines, minimumLine } from './adjustments.ts';
 import { taxLines } from './taxes.ts';
 import { lineJson, type BillJson, type RatedLine } from './bill-line.ts';
-import { sumOf } from './quantity.ts';
+import { amountText, decimalOut, sumOf } from './quantity.ts';
 import { usageInvalid } from './errors.ts';
 
 type Minimum = Extract<Component, { type: 'minimum' }>;
@@ -51,10 +51,10 @@ export function rateUsage(tariff: Tariff, usage: MeteredUsage): BillJson {
     from: usage.period.from,
     to: usage.period.to,
     days: usage.period.days,
-    consumption: { quantity: whole.quantity.toFixed(), unit: tariff.unit, estimated: share(whole.estimated, whole.quantity).toFixed(4) },
+    consumption: { quantity: decimalOut(whole.quantity), unit: tariff.unit, estimated: decimalOut(share(whole.estimated, whole.quantity), 4) },
     slices: slices.map((s) => ({ from: s.from, to: s.to, days: s.days, version: s.version.from })),
     lines: [...charges, ...taxes].map(lineJson),
-    totals: { net: net.toFixed(2), taxes: taxTotal.toFixed(2), gross: net.plus(taxTotal).toFixed(2) },
+    totals: { net: amountText(net), taxes: amountText(taxTotal), gross: amountText(net.plus(taxTotal)) },
   };
 }
 

@@ -6,18 +6,23 @@
  * `exemptions` (tax codes) and `discounts` (discount component codes) are what this subscriber is entitled to.
  */
 import { z } from 'zod';
-import { codeField, instantField, localDateField, nonNegativeField, positiveField, unitField } from './fields.ts';
+import { codeField, localDateField, nonNegativeField, positiveField, unitField } from './fields.ts';
 
 export const MAX_POINTS = 50_000;
 
-const point = z.strictObject({ ts: instantField, value: nonNegativeField, estimated: z.boolean().optional() });
+/** One interval point; checked by usage-points.ts, not by zod, because a month of hours is 720 of them. */
+export interface UsagePoint {
+  ts: string;
+  value: string;
+  estimated?: boolean;
+}
 
 export const usageSchema = z.strictObject({
   unit: unitField,
   from: localDateField,
   to: localDateField,
   resolution: z.enum(['hour', 'day']).optional(),
-  intervals: z.array(point).max(MAX_POINTS).optional(),
+  intervals: z.array(z.unknown()).max(MAX_POINTS).optional(),
   reads: z
     .strictObject({
       start: nonNegativeField,
@@ -26,11 +31,12 @@ export const usageSchema = z.strictObject({
       estimated: z.boolean().optional(),
     })
     .optional(),
-  history: z.array(point.omit({ estimated: true })).max(MAX_POINTS).optional(),
+  history: z.array(z.unknown()).max(MAX_POINTS).optional(),
   gas: z.strictObject({ correctionFactor: positiveField, calorificValue: positiveField }).optional(),
   exemptions: z.array(codeField).max(20).optional(),
   discounts: z.array(codeField).max(20).optional(),
 });
 
-export type UsageInput = z.input<typeof usageSchema>;
-export type UsageFile = z.output<typeof usageSchema>;
+type Parsed = z.output<typeof usageSchema>;
+export type UsageInput = Omit<z.input<typeof usageSchema>, 'intervals' | 'history'> & { intervals?: Array<{ ts: string; value: string | number; estimated?: boolean }>; history?: Array<{ ts: string; value: string | number }> };
+export type UsageFile = Omit<Parsed, 'intervals' | 'history'> & { intervals?: UsagePoint[]; history?: UsagePoint[] };

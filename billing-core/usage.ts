@@ -9,6 +9,7 @@ import { readsConsumption } from './register-reads.ts';
 import { Dec } from './quantity.ts';
 import { usageInvalid } from './errors.ts';
 import { firstIssue } from './zod-issue.ts';
+import { checkPoints } from './usage-points.ts';
 import type { GasFactors } from './units.ts';
 
 export interface MeteredUsage {
@@ -30,7 +31,10 @@ export function parseUsage(json: unknown): MeteredUsage {
     const { path, detail } = firstIssue(parsed.error);
     throw usageInvalid(path, detail);
   }
-  return toMeteredUsage(parsed.data);
+  const u = parsed.data;
+  const intervals = u.intervals && checkPoints(u.intervals, 'intervals');
+  const history = u.history && checkPoints(u.history, 'history');
+  return toMeteredUsage({ ...u, intervals, history });
 }
 
 /**

@@ -82,6 +82,10 @@ const usageCases: Array<[string, (u: Json) => void, string]> = [
     'intervals[1].ts',
   ],
   ['unknown field', (u) => (u.subscriber = 'x'), 'subscriber'],
+  ['interval not an object', (u) => Object.assign(u, { reads: undefined, resolution: 'day', intervals: ['x'] }), 'intervals[0]'],
+  ['interval value a word', (u) => Object.assign(u, { reads: undefined, resolution: 'day', intervals: [{ ts: '2023-11-02T00:00:00+03:00', value: 'ten' }] }), 'intervals[0].value'],
+  ['unknown field in a point', (u) => Object.assign(u, { reads: undefined, resolution: 'day', intervals: [{ ts: '2023-11-02T00:00:00+03:00', value: '1', quality: 'good' }] }), 'intervals[0].quality'],
+  ['impossible date in a point', (u) => Object.assign(u, { reads: undefined, resolution: 'day', intervals: [{ ts: '2023-02-30T00:00:00+03:00', value: '1' }] }), 'intervals[0].ts'],
 ];
 
 describe('billing-core refuses bad files, naming the field', () => {
