@@ -213,6 +213,7 @@ export class RuleEngine {
     if (!info) return undefined;
     state = { meterId, info, lastArrival: this.scheduler.now(), lastTs: new Map(), slots: [], generation: -1 };
     this.meters.set(meterId, state);
+    this.stats.meters = this.meters.size;
     return state;
   }
 

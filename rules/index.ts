@@ -6,7 +6,7 @@
  * and new meters are picked up by polling; unacknowledged alarms are escalated periodically. Every alarm change
  * (raised | repeated | cleared | acknowledged | escalated) is published on `alarmChanges$` / `onAlarmChange`.
  */
-import { bufferTime, concatMap, filter, Subject, takeUntil, tap } from 'rxjs';
+import { bufferTime, concatMap, filter, map, Subject, takeUntil } from 'rxjs';
 import type pg from 'pg';
 import { loadSettings, type SettingsOf } from '../platform/config.ts';
 import { isTransient } from '../platform/errors.ts';
@@ -29,6 +29,7 @@ export { rulesSettings } from './settings.ts';
 export { SEVERITIES, type Condition, type RuleInput, type RuleVersion, type Severity } from './rule-language.ts';
 
 const log = contextLogger('rules');
+const LATENCY_SAMPLES = 100_000;
 
 export type RulesSettings = SettingsOf<typeof rulesSettings>;
 
@@ -37,6 +38,9 @@ export interface Rules {
   settings: RulesSettings;
   /** Transitions evaluated but not yet written, and those a write gave up on. */
   backlog(): { pending: number; writeFailures: number; dropped: number };
+  /** Milliseconds from a transition's evaluation (inside the commit listener) to its alarm row committed; a uniform
+   *  sample of at most LATENCY_SAMPLES (bench:alarms). */
+  latencies(): number[];
   /** Resolves when every transition evaluated so far is written (tests, orderly stop). */
   idle(): Promise<void>;
   /** Picks up new rule versions and meters now rather than at the next tick. */
@@ -63,6 +67,16 @@ export async function startRules(pool: pg.Pool, pipeline: IngestPipeline, overri
   });
 
   let pending = 0;
+  const latencies: number[] = [];
+  let seen = 0;
+  const sample = (ms: number) => {
+    seen++;
+    if (latencies.length < LATENCY_SAMPLES) latencies.push(ms);
+    else {
+      const i = Math.floor(Math.random() * seen); // reservoir: every transition equally likely to be kept
+      if (i < LATENCY_SAMPLES) latencies[i] = ms;
+    }
+  };
   let writeFailures = 0;
   let dropped = 0;
   const write = async (batch: Transition[]): Promise<void> => {
@@ -87,11 +101,13 @@ export async function startRules(pool: pg.Pool, pipeline: IngestPipeline, overri
       .run(commits)
       .pipe(
         takeUntil(stop$),
-        tap(() => pending++),
+        map((t) => (pending++, { t, at: performance.now() })),
         bufferTime(settings.flushMs, null, settings.flushMax),
         filter((b) => b.length > 0),
         concatMap(async (b) => {
-          await write(b);
+          await write(b.map((x) => x.t));
+          const now = performance.now();
+          for (const x of b) sample(now - x.at);
           pending -= b.length;
         }),
       )
@@ -130,6 +146,7 @@ export async function startRules(pool: pg.Pool, pipeline: IngestPipeline, overri
     engine,
     settings,
     backlog: () => ({ pending, writeFailures, dropped }),
+    latencies: () => [...latencies],
     idle,
     reload,
     escalateNow,

@@ -1,0 +1,133 @@
+/**
+ * npm run bench:alarms [-- --meters 10000 --hours 24 --inflight 64 --fault-rate 0.002]
+ *
+ * The cost of the rules engine on ingest, and how fast an alarm follows its reading. Two runs on fresh databases,
+ * same messages (simulated meters, daily pushes of hourly readings, injected tamper / leak / reverse flow / pressure
+ * drop / gaps): the head-end pipeline alone, then the pipeline with the rules engine and an operator's rule set.
+ * Messages are parsed before the clock starts (the MQTT parser is the same in both runs and measured by
+ * bench:ingest); each run is timed from the first submit to the last commit. Alarm latency is from the commit
+ * listener that evaluates a reading to the commit of its alarm row, measured while the ingest load runs.
+ */
+import './quiet.ts';
+import { parseArgs } from 'node:util';
+import { parseMqttMessage } from '../collectors/mqtt/index.ts';
+import { startHeadend, type IngestMessage, type MeterModelInput } from '../headend/index.ts';
+import { alignToHour, faultPlan, HOUR_MS, simulateMessagesForBench, type SimMeter } from '../simulators/index.ts';
+import { RuleEngine, saveRule, startRules, validateRule, type RuleVersion } from '../rules/index.ts';
+import { openBenchServer, ensurePartitions } from './db.ts';
+
+const { values: opt } = parseArgs({
+  options: {
+    meters: { type: 'string', default: '10000' },
+    hours: { type: 'string', default: '24' },
+    'hours-per-message': { type: 'string', default: '24' },
+    inflight: { type: 'string', default: '64' },
+    'fault-rate': { type: 'string', default: '0.002' },
+  },
+});
+const M = Number(opt.meters);
+const HOURS = Number(opt.hours);
+const PER_MESSAGE_HOURS = Number(opt['hours-per-message']);
+const INFLIGHT = Number(opt.inflight);
+const RATE = Number(opt['fault-rate']);
+const LIMITS = { maxBytes: 1_048_576, maxItems: 100_000 };
+const T0 = performance.now();
+const log = (s: string) => console.error(`[bench +${((performance.now() - T0) / 1000).toFixed(1)}s] ${s}`);
+
+const CHANNELS = ['volume', 'consumption', 'pressure', 'temperature', 'battery'].map((channel) => ({ channel, intervalSeconds: 3600 }));
+const MODELS: MeterModelInput[] = [
+  { code: 'B-GAS-G4', manufacturer: 'Bench', commodity: 'gas', registerDigits: 8, channels: CHANNELS },
+  { code: 'B-WATER-DN20', manufacturer: 'Bench', commodity: 'water', registerDigits: 5, channels: CHANNELS },
+];
+const RULES = [
+  { code: 'tamper', name: 'Tamper or magnet', severity: 'critical', condition: { kind: 'event', codes: ['tamper', 'magnetic_field'] } },
+  { code: 'leak', name: 'Leak', severity: 'major', condition: { kind: 'event', codes: ['leak'] } },
+  { code: 'reverse-flow', name: 'Reverse flow', severity: 'major', condition: { kind: 'any', of: [{ kind: 'event', codes: ['reverse_flow'] }, { kind: 'reverse_flow' }] } },
+  { code: 'no-data', name: 'Hourly data missing', severity: 'minor', condition: { kind: 'no_data', graceSeconds: 5400 } },
+  { code: 'gas-pressure', name: 'Gas pressure', severity: 'critical', attach: { models: ['B-GAS-G4'] }, condition: { kind: 'out_of_band', channel: 'pressure', low: 0.015, high: 0.03 } },
+  { code: 'water-pressure', name: 'Water pressure', severity: 'major', attach: { models: ['B-WATER-DN20'] }, condition: { kind: 'out_of_band', channel: 'pressure', low: 1.2, high: 6 } },
+  { code: 'pressure-rate', name: 'Pressure changing fast', severity: 'minor', condition: { kind: 'rate_of_change', channel: 'pressure', maxPerHour: 5 } },
+  { code: 'above-history', name: 'Above own history', severity: 'warning', condition: { kind: 'above_own_history', channel: 'consumption', factor: 20, minValue: 0.5 } },
+  { code: 'zero-7d', name: 'No consumption for 7 days', severity: 'warning', condition: { kind: 'zero_consumption', days: 7 } },
+];
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
+};
+
+async function main(): Promise<void> {
+  const server = await openBenchServer();
+  const meters: SimMeter[] = Array.from({ length: M }, (_, i) => ({ serial: `BA-${String(i).padStart(6, '0')}`, secret: 'x', commodity: i % 2 ? 'water' : 'gas', registerDigits: i % 2 ? 5 : 8 }));
+  const startAt = alignToHour(Date.now()) - HOURS * HOUR_MS;
+  const faults = faultPlan({ seed: 11, tamperRate: RATE, leakRate: RATE, reverseFlowRate: RATE, pressureDropRate: RATE, gapRate: RATE / 2 });
+  log(`generating ${M} meters x ${HOURS} h`);
+  const messages = simulateMessagesForBench(meters, HOURS, { startAt, hoursPerMessage: PER_MESSAGE_HOURS, faults });
+  const readings = messages.reduce((n, m) => n + m.readings, 0);
+  const results: Array<Record<string, string | number>> = [];
+
+  for (const withRules of [false, true]) {
+    const db = await server.createDatabase(withRules ? 'rules' : 'norules');
+    await ensurePartitions(db.pool, startAt - HOUR_MS, Date.now() + HOUR_MS);
+    const headend = await startHeadend(db.pool, db.url, { rollupIntervalMs: 3_600_000 });
+    for (const m of MODELS) await headend.registry.upsertModel(m);
+    await headend.registry.addMeters(meters.map((m) => ({ serial: m.serial, model: MODELS[m.commodity === 'gas' ? 0 : 1].code })));
+    for (const r of RULES) await saveRule(db.pool, r, 'system');
+    const rules = withRules ? await startRules(db.pool, headend.pipeline, { rebuildHours: 0, reloadMs: 600_000, sweepMs: 3_600_000 }) : undefined;
+    const parsed: IngestMessage[] = messages.map((m) => parseMqttMessage(m.topic, m.payload, LIMITS));
+    log(`${withRules ? 'pipeline + rules' : 'pipeline alone'}: ${readings} readings in ${parsed.length} messages`);
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: INFLIGHT }, async () => {
+        while (next < parsed.length) await headend.pipeline.submit(parsed[next++]);
+      }),
+    );
+    await headend.pipeline.drain();
+    const seconds = (performance.now() - started) / 1000;
+    await rules?.idle();
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE active)::int AS active, coalesce(sum(repeat_count), 0)::int AS repeats FROM alarm`);
+    const lat = rules?.latencies() ?? [];
+    results.push({
+      path: withRules ? 'pipeline + rules engine' : 'pipeline alone',
+      readings,
+      seconds: seconds.toFixed(2),
+      'readings/s': Math.round(readings / seconds),
+      alarms: withRules ? rows[0].n : '-',
+      transitions: lat.length || '-',
+      'p50 ms': lat.length ? pct(lat, 50).toFixed(1) : '-',
+      'p99 ms': lat.length ? pct(lat, 99).toFixed(1) : '-',
+      'max ms': lat.length ? Math.max(...lat).toFixed(1) : '-',
+    });
+    if (rules) log(`engine: ${JSON.stringify(rules.engine.stats)}; writes: ${JSON.stringify(rules.backlog())}`);
+    await rules?.stop();
+    await headend.stop();
+    await db.drop();
+  }
+  await server.stop();
+  results.push(engineAlone(messages.map((m) => parseMqttMessage(m.topic, m.payload, LIMITS)), meters, readings));
+  const [alone, ruled] = results;
+  console.log(`\nbench:alarms  ${M} meters x ${HOURS} h, ${readings} readings, fault rate ${RATE}/meter-hour, ${RULES.length} rules, PostgreSQL ${server.version}`);
+  console.table(results);
+  console.log(`rules cost: ingest at ${((Number(ruled['readings/s']) / Number(alone['readings/s'])) * 100).toFixed(0)}% of the no-rules rate`);
+}
+
+/** The engine's own evaluation rate on one core: the same envelopes, no pipeline, no database. */
+function engineAlone(parsed: IngestMessage[], meters: SimMeter[], readings: number): Record<string, string | number> {
+  const ids = new Map(meters.map((m, i) => [m.serial, i + 1]));
+  const info = meters.map((m) => ({ modelCode: MODELS[m.commodity === 'gas' ? 0 : 1].code, registerDigits: m.registerDigits ?? 8, region: null, group: null }));
+  const engine = new RuleEngine((id) => info[id - 1], { sweepMs: 3_600_000, idleEvictMs: 86_400_000, maxMeters: 10_000_000 });
+  engine.setRules(RULES.map((r, i): RuleVersion => ({ ...validateRule(r), attach: validateRule(r).attach ?? {}, enabled: true, id: i + 1, version: 1, createdBy: 'bench', createdAt: '' })));
+  const batches = parsed.map((m) => m.envelopes.map((e) => ({ ...e, meterId: ids.get(e.meterSerial) })));
+  log(`engine alone: ${readings} readings`);
+  const started = performance.now();
+  let transitions = 0;
+  for (const b of batches) transitions += engine.evaluate(b).length;
+  const seconds = (performance.now() - started) / 1000;
+  return { path: 'engine alone (no I/O, 1 core)', readings, seconds: seconds.toFixed(2), 'readings/s': Math.round(readings / seconds), alarms: '-', transitions, 'p50 ms': '-', 'p99 ms': '-', 'max ms': '-' };
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
