@@ -92,6 +92,13 @@ describe('billing-core components', () => {
     assert.deepEqual(bucketRows(use('2026-09-30', '2026-10-02')), [['S-PEAK', '6', '24.00'], ['S-OFF', '18', '36.00'], ['S-REST', '0', '0.00'], ['W-ALL', '24', '72.00']]);
   });
 
+  it('time of use on the days of 23 and 25 hours Türkiye still had in 2015: each local hour counted where it falls', () => {
+    const t = parseTariff({ code: 'E', commodity: 'electricity', unit: 'kWh', versions: [{ from: '2015-01-01', components: [{ type: 'tou', code: 'E', unit: 'kWh', buckets: [{ name: 'D', price: '1', hours: [[6, 22]] }, { name: 'N', price: '2', hours: [[22, 6]] }] }] }] });
+    const day = (from: string, to: string) => rate(t, { unit: 'kWh', from, to, resolution: 'hour', intervals: hourly(from, to, () => '1') }).lines.map((l) => l.quantity);
+    assert.deepEqual(day('2015-03-29', '2015-03-30'), ['16', '7']); // 03:00 never happened: night hours 0, 1, 2, 4, 5, 22, 23
+    assert.deepEqual(day('2015-11-08', '2015-11-09'), ['16', '9']); // 03:00 happened twice
+  });
+
   it('scale pricing: a quantity exactly on a band limit stays in that band', () => {
     const t = parseTariff(water([{ type: 'scale', code: 'SU', unit: 'm3', bands: [{ from: '0', to: '15', price: '10' }, { from: '15', price: '20' }] }]));
     assert.deepEqual(rows(rate(t, reads('15'))), [['SU', '2025-05-01', '15', '150.00']]);
