@@ -22,6 +22,7 @@ export { AddressSchema, InstallationSchema, PremiseSchema, COMMODITIES, PREMISE_
 export { installationsInPolygon, nearestInstallations, type NearInstallation } from './spatial.ts';
 export { GeoPointSchema, GeoPolygonSchema, toMercator, toLonLat, groundMetres, Lon, Lat, type GeoPoint, type GeoPolygon } from './geo.ts';
 export { importAddresses, uavtClashes } from './address-import.ts';
+export { importPartiesCsv, PARTY_COLUMNS_CSV } from './party-csv-import.ts';
 export { ADDRESS_COLUMNS, placeRow, type PlaceRow } from './address-row.ts';
 export { bulkInsertPlaces } from './place-bulk.ts';
 export { importCsvBatches, type BatchImportReport, type Rejection, type ImportContext } from './import-batches.ts';

@@ -72,6 +72,18 @@ describe('subscriptions: lifecycle', function () {
     assert.deepEqual(await state(), at);
   });
 
+  it('lets exactly one of two simultaneous move-ins on one installation through', async () => {
+    const inst = await installation(db.pool, ctx);
+    const m = await meters(db.pool);
+    await installMeter(db.pool, m.registry, inst, { serial: m.serials[0], reading: '0', at: hoursAgo(5) }, ctx);
+    const holders = [await party(db.pool, ctx), await party(db.pool, ctx, 'Can Ekinci')];
+    const results = await Promise.allSettled(holders.map((partyId) => moveIn(db.pool, { partyId, installationId: inst, class: 'residential', tariffCode: 'GAS-RES', openingReading: '1' }, ctx)));
+    assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+    assert.equal((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason.code, 'ABONE_ERR_SUBSCRIPTION_INSTALLATION_OCCUPIED');
+    const { rows } = await db.pool.query('SELECT count(*) AS n FROM subscription WHERE installation_id = $1', [inst]);
+    assert.equal(rows[0].n, 1);
+  });
+
   it('refuses a move-out without a closing reading, or with one below the last', async () => {
     const inst = await installation(db.pool, ctx);
     const m = await meters(db.pool);
