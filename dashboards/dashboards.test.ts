@@ -173,8 +173,9 @@ describe('dashboards: every panel and variable query against a simulator-filled 
     const stored = await q('SELECT reason, count(*)::int AS n FROM dead_letter GROUP BY reason ORDER BY 2 DESC, 1');
     assert.deepEqual(byReason.map((r) => [r.reason, Number(r.payloads)]), stored.map((r) => [r.reason, r.n]));
     assert.equal(panel(f, FULL, 'Rejected payloads by reason').reduce((s, r) => s + Number(r.value), 0), total);
-    assert.equal(Number(panel(f, FULL, 'Meter events in range')[0].events), filled.fleet.eventsAcked);
-    assert.equal(panel(f, FULL, 'Meter events by code').reduce((s, r) => s + Number(r.value), 0), filled.fleet.eventsAcked);
+    // The fleet's events, each stored once, plus the late meter's tamper event.
+    assert.equal(Number(panel(f, FULL, 'Meter events in range')[0].events), filled.fleet.eventsAcked + 1);
+    assert.equal(panel(f, FULL, 'Meter events by code').reduce((s, r) => s + Number(r.value), 0), filled.fleet.eventsAcked + 1);
   });
 
   it('meter drill-down: variables list what exists; consumption, pressure and register agree with the raw readings', async () => {
@@ -209,5 +210,34 @@ describe('dashboards: every panel and variable query against a simulator-filled 
     assert.equal(Number(register.at(-1)!['register index']), rawVolume.at(-1)!.value, 'the register index ends at the newest reading');
     const channels = panel(f, FULL, 'Channels');
     assert.deepEqual(channels.map((c) => c.channel), ['volume', 'consumption', 'pressure', 'temperature', 'battery']);
+  });
+
+  it('alarms and work orders: every tamper or leak event raised an alarm, every alarm opened one order, none closed yet', async () => {
+    const f = 'alarms-work-orders.json';
+    const [{ alarms, active, events }] = await q(`SELECT (SELECT count(*)::int FROM alarm) AS alarms, (SELECT count(*)::int FROM alarm WHERE active) AS active,
+      (SELECT count(*)::int FROM meter_event WHERE code IN ('tamper', 'leak')) AS events`);
+    assert.ok(alarms >= 1 && alarms <= events, `${alarms} alarms from ${events} tamper and leak events`);
+    assert.equal(panel(f, FULL, 'Alarms raised by type').reduce((s, r) => s + Number(r.value), 0), alarms);
+    assert.deepEqual(panel(f, FULL, 'Alarms now').map((r) => Number(r.active)), [active]);
+    assert.ok(active >= 1, 'the late meter\'s tamper alarm is still active');
+    assert.equal(panel(f, FULL, 'Active alarms by type and severity').reduce((s, r) => s + Number(r.active), 0), active);
+    // One order per alarm (tamper -> tamper, leak -> leak), all still open. An alarm's order starts its SLA clock at
+    // the alarm (reading time), so orders from alarms days ago are past their 4 h (leak) or 24 h (tamper) target.
+    assert.equal(panel(f, FULL, 'Work orders opened by type').reduce((s, r) => s + Number(r.value), 0), alarms);
+    const orders = await q(`SELECT w.type, a.raised_at, w.sla_due_at, t.sla_hours FROM work_order w JOIN work_order_type t ON t.code = w.type JOIN alarm a ON a.id::text = w.source_ref`);
+    assert.equal(orders.length, alarms);
+    for (const o of orders) assert.equal(o.sla_due_at.getTime() - o.raised_at.getTime(), Number(o.sla_hours) * H, 'due = the alarm + the type\'s SLA hours');
+    const open = panel(f, FULL, 'Open work orders by type');
+    assert.equal(open.reduce((s, r) => s + Number(r.open), 0), alarms);
+    for (const r of open) {
+      const ofType = orders.filter((o) => o.type === r.type);
+      assert.ok(['tamper', 'leak'].includes(r.type as string));
+      assert.equal(Number(r.open), ofType.length);
+      assert.equal(Number(r['past SLA']), ofType.filter((o) => o.sla_due_at < rangeEnd).length, `${r.type} past SLA`);
+    }
+    const from = rangeEnd.getTime() - RANGES[FULL];
+    const breaches = orders.filter((o) => o.sla_due_at.getTime() >= from && o.sla_due_at <= rangeEnd).length;
+    assert.equal(Number(panel(f, FULL, 'SLA breaches in range')[0].breaches), breaches);
+    assert.deepEqual(panel(f, FULL, 'Time to close').map((r) => [r['mean hours'], r['p90 hours']]), [[null, null]], 'nothing completed: no time to close');
   });
 });

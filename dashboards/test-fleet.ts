@@ -3,8 +3,11 @@
  * embedded broker, the head-end validates and stores, the rollup worker rolls up. Six meters:
  *  - four publish ten days of hourly profile (a day per message) up to the last whole hour, with malformed payloads
  *    and tamper/leak events injected;
- *  - one published one day of readings that ended three days ago (late), and three payloads that are refused;
+ *  - one published one day of readings that ended three days ago (late), a tamper event, and three payloads that
+ *    are refused;
  *  - one never published (missing).
+ * The rules engine watches the stream with two rules (tamper and leak events raise alarms), and each alarm opens its
+ * work order through the work-orders door, as the composition root does.
  */
 import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
@@ -12,6 +15,8 @@ import { createTestDatabase, type TestDatabase } from '../test/support/db.ts';
 import { startHeadend, type Headend } from '../headend/index.ts';
 import { startEmbeddedBroker, topicFor, type EmbeddedBroker } from '../collectors/mqtt/index.ts';
 import { alignToHour, HOUR_MS, provisionDemoFleet, startFleet, type FleetStats, type ProvisionedMeter } from '../simulators/index.ts';
+import { saveRule, startRules, type Rules } from '../rules/index.ts';
+import { openWorkOrderFromAlarm } from '../modules/work-orders/index.ts';
 
 export const FLEET_DAYS = 10;
 export const LATE_ENDED_HOURS_AGO = 73;
@@ -46,6 +51,8 @@ async function publishLateDay(url: string, m: ProvisionedMeter, lastHour: number
   }).flat();
   const c = await mqtt.connectAsync(url, { clientId: m.serial, username: m.serial, password: m.secret, reconnectPeriod: 0 });
   await c.publishAsync(topicFor(m.serial, 'readings'), JSON.stringify({ readings }), { qos: 1 }); // PUBACK = committed
+  // A tamper event at the end of its day: an alarm still active at the end of the dashboards' range (30-day clear).
+  await c.publishAsync(topicFor(m.serial, 'events'), JSON.stringify({ events: [{ ts: new Date(end).toISOString(), code: 'tamper' }] }), { qos: 1 });
   // Refused payloads with known reasons, whatever the fleet's random faults produced: two json_invalid and one
   // channel_not_on_model (a gas meter sending electrical energy).
   await c.publishAsync(topicFor(m.serial, 'readings'), '{"readings": [', { qos: 1 });
@@ -58,13 +65,18 @@ export async function fillDatabase(): Promise<FilledDatabase> {
   const db = await createTestDatabase();
   let headend: Headend | undefined;
   let broker: EmbeddedBroker | undefined;
+  let rules: Rules | undefined;
   try {
     headend = await startHeadend(db.pool, db.url, { batchDelayMs: 10 });
+    rules = await startRules(db.pool, headend.pipeline);
+    await saveRule(db.pool, { code: 'tamper', name: 'Tamper reported by the meter', severity: 'critical', condition: { kind: 'event', codes: ['tamper'], clearAfterSeconds: 30 * 86_400 } }, 'system');
+    await saveRule(db.pool, { code: 'leak', name: 'Leak reported by the meter', severity: 'major', condition: { kind: 'event', codes: ['leak'] } }, 'system');
     broker = await startEmbeddedBroker({ registry: headend.registry, pipeline: headend.pipeline, limits: { maxBytes: 262_144, maxItems: 10_000 }, port: 0, host: '127.0.0.1' });
     const url = `mqtt://127.0.0.1:${broker.port}`;
     const meters = await provisionDemoFleet(headend.registry, 6, `D${randomBytes(3).toString('hex')}`);
     // Three meters in a region, three without one (the registry sets regions; the demo provisioning does not).
     await db.pool.query(`UPDATE meter SET region = 'IST-KADIKOY' WHERE serial = ANY($1)`, [meters.slice(0, 3).map((m) => m.serial)]);
+    await rules.reload(); // the two rules and the new meters, now rather than at the next tick
     const lastHour = alignToHour(Date.now());
     const fleet = await startFleet({
       url,
@@ -81,8 +93,12 @@ export async function fillDatabase(): Promise<FilledDatabase> {
     await fleet.stop();
     await publishLateDay(url, meters[4], lastHour);
     await headend.runRollupsNow();
+    await rules.idle();
+    const { rows: alarms } = await db.pool.query('SELECT id, meter_id, type, severity, raised_at FROM alarm ORDER BY id');
+    for (const a of alarms) await openWorkOrderFromAlarm(db.pool, { alarmId: a.id, meterId: a.meter_id, alarmType: a.type, severity: a.severity, raisedAt: a.raised_at });
     const h = headend;
     const b = broker;
+    const r = rules;
     return {
       db,
       meters,
@@ -90,12 +106,14 @@ export async function fillDatabase(): Promise<FilledDatabase> {
       lastHour,
       stop: async () => {
         await b.close();
+        await r.stop();
         await h.stop();
         await db.drop();
       },
     };
   } catch (err) {
     await broker?.close();
+    await rules?.stop();
     await headend?.stop();
     await db.drop();
     throw err;

@@ -21,8 +21,7 @@ import mqtt from 'mqtt';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse as parseYaml } from 'yaml';
 import { allSettings } from '../platform/config.ts';
-import { serverSettings } from '../server/settings.ts';
-import '../server/start.ts'; // registers every context's settings
+import '../server/index.ts'; // the composition root: loading it registers every context's settings
 import { freePort } from '../platform/net.ts';
 import { MOSQUITTO_BIN } from './support/mosquitto.ts';
 
@@ -139,7 +138,8 @@ describe('docker-compose.yml', () => {
     ];
     const unknown = [...new Set(names)].filter((n) => !known.has(n) && !FOREIGN_VARIABLES.test(n));
     assert.deepEqual(unknown, []);
-    const modes = (serverSettings.mode.schema as any).options as string[];
+    const mode = allSettings.flatMap(({ spec }) => Object.values(spec)).find((x) => x.env === 'ABONE_MODE');
+    const modes = (mode!.schema as any).options as string[];
     for (const [name, s] of services) if (s.environment?.ABONE_MODE) assert.ok(modes.includes(s.environment.ABONE_MODE), `${name}: ABONE_MODE ${s.environment.ABONE_MODE} is one of ${modes.join(', ')}`);
   });
 
