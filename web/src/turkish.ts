@@ -1,0 +1,13 @@
+/**
+ * Turkish text rules: the dotted and dotless i (i/İ, ı/I) and the order ç, ğ, ı, ö, ş, ü. The browser's default
+ * locale must not decide them: an operator in an English UI still sorts subscribers' Turkish names the Turkish way.
+ */
+export const upperTr = (s: string): string => s.toLocaleUpperCase('tr');
+export const lowerTr = (s: string): string => s.toLocaleLowerCase('tr');
+export const compareTr = (a: string, b: string): number => a.localeCompare(b, 'tr');
+/** Numbers and dates in the UI language; times are shown in the utility's zone, whatever the browser's. */
+export const BUSINESS_ZONE = 'Europe/Istanbul';
+export const formatTime = (iso: string, lng: string): string =>
+  new Date(iso).toLocaleString(lng === 'en' ? 'en-GB' : 'tr-TR', { timeZone: BUSINESS_ZONE, dateStyle: 'short', timeStyle: 'medium' });
+export const formatNumber = (n: number, lng: string, digits = 0): string =>
+  n.toLocaleString(lng === 'en' ? 'en-GB' : 'tr-TR', { maximumFractionDigits: digits, minimumFractionDigits: digits });
