@@ -13,6 +13,7 @@ import { isTransient } from '../platform/errors.ts';
 import { contextLogger } from '../platform/logger.ts';
 import type { Envelope, IngestPipeline } from '../headend/index.ts';
 import { applyTransitions, escalateAlarms } from './alarm-store.ts';
+import { onAlarmChange } from './alarm.ts';
 import { RuleEngine, type Transition } from './engine.ts';
 import { MeterDirectory } from './meter-directory.ts';
 import { rebuildState } from './rebuild.ts';
@@ -113,6 +114,12 @@ export async function startRules(pool: pg.Pool, pipeline: IngestPipeline, overri
       )
       .subscribe({ complete: resolve, error: (err) => (log.error({ err: err.message }, 'rules stream failed'), resolve()) });
   });
+  // An operator's clear (in this process) is news to the engine: if the condition still holds, the next reading that
+  // says so raises a new alarm rather than the engine believing the cleared one is still up.
+  const forgetManualClears = onAlarmChange((c) => {
+    if (c.change === 'cleared' && c.alarm.clearedBy !== null) engine.active.delete(`${c.alarm.meterId}|${c.alarm.type}`);
+  });
+
   // Raises the replay found up but the database lacks (a crash between a commit and its alarm write).
   if (rebuilt.missed.length) await write(rebuilt.missed);
 
@@ -151,6 +158,7 @@ export async function startRules(pool: pg.Pool, pipeline: IngestPipeline, overri
     reload,
     escalateNow,
     stop: async () => {
+      forgetManualClears();
       clearInterval(reloadTimer);
       clearInterval(escalateTimer);
       stop$.next(); // the buffer in hand is written before the stream completes

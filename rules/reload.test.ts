@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { parseMqttMessage } from '../collectors/mqtt/index.ts';
 import { startHeadend, type Headend } from '../headend/index.ts';
 import { createTestDatabase, type TestDatabase } from '../test/support/db.ts';
-import { saveRule, startRules, type Rules } from './index.ts';
+import { clearAlarm, saveRule, startRules, type Rules } from './index.ts';
+import { createUser, loadActor, syncCatalogue } from '../modules/access/index.ts';
 
 const LIMITS = { maxBytes: 262_144, maxItems: 10_000 };
 const H = 3_600_000;
@@ -65,5 +66,17 @@ describe('rules reload without a restart (real pipeline)', function () {
     await send('R2', 1, 25);
     await rules.idle();
     assert.deepEqual((await alarms()).filter((a) => a.serial === 'R2'), [{ serial: 'R2', rule_version: 2, active: true }]);
+
+    // An operator clears it while the flow is still high: the next reading raises a new alarm.
+    await syncCatalogue(db.pool);
+    const userId = await createUser(db.pool, { username: 'operator2', displayName: 'Op', password: 'correct horse battery staple', roles: [{ role: 'ami_operator' }] });
+    const { rows } = await db.pool.query(`SELECT a.id FROM alarm a JOIN meter m ON m.id = a.meter_id WHERE m.serial = 'R2' AND a.active`);
+    await clearAlarm(db.pool, rows[0].id, { actor: (await loadActor(db.pool, userId, 'session'))! });
+    await send('R2', 2, 25);
+    await rules.idle();
+    assert.deepEqual((await alarms()).filter((a) => a.serial === 'R2'), [
+      { serial: 'R2', rule_version: 2, active: false },
+      { serial: 'R2', rule_version: 2, active: true },
+    ]);
   });
 });
