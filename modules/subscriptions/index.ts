@@ -9,5 +9,6 @@ export { TRANSITIONS, STATUSES, LIVE, CLASSES, EVENTS, transitionOf, type Status
 export { assignTariff, TariffCodeSchema } from './tariffs.ts';
 export { installMeter, exchangeMeter, removeMeter, installationMeters, meterHistory, type FittingView } from './meter-fittings.ts';
 export { billableSubscriptions, type BillableSubscription } from './billable.ts';
+export { claimFinalBillRequests, completeFinalBillRequests, releaseFinalBillRequests, type FinalBillRequest } from './final-bills.ts';
 export { subscriptionsInPolygon, countsByRegion, partiesByAddress, partiesNearPoint, type MapSubscription } from './map-queries.ts';
 export { importSubscribers, SUBSCRIBER_COLUMNS } from './subscriber-import.ts';

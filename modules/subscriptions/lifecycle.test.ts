@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { AboneError } from '../../platform/errors.ts';
 import type { CallContext } from '../registry/index.ts';
-import { applyEvent, installMeter, moveIn, readSubscription, TRANSITIONS, STATUSES, EVENTS } from './index.ts';
+import { applyEvent, claimFinalBillRequests, completeFinalBillRequests, installMeter, moveIn, readSubscription, TRANSITIONS, STATUSES, EVENTS } from './index.ts';
 import { callContext, hoursAgo, installation, meters, party } from './test-fixtures.ts';
 
 const refused = (code: string) => (err: unknown) => {
@@ -51,6 +51,14 @@ describe('subscriptions: lifecycle', function () {
     assert.deepEqual(out.finalBill && { meterId: out.finalBill.meterId, closingReading: out.finalBill.closingReading, status: out.finalBill.status }, { meterId: m.ids[0], closingReading: '1350.250', status: 'pending' });
     // 1350.250 − 1203.500 = 146.750 m³ consumed, which billing computes from these two rows.
     assert.deepEqual(out.events.map((e) => e.reading), ['1203.500', '1350.250']);
+    // Billing claims the request once, even with two workers asking at the same moment, and marks it done.
+    const [w1, w2] = await Promise.all([claimFinalBillRequests(db.pool, 10), claimFinalBillRequests(db.pool, 10)]);
+    const claimed = [...w1, ...w2].filter((r) => r.subscriptionId === s.id);
+    assert.equal(claimed.length, 1);
+    assert.deepEqual({ partyId: claimed[0].partyId, installationId: claimed[0].installationId, closingReading: claimed[0].closingReading }, { partyId: holder, installationId: inst, closingReading: '1350.250' });
+    assert.equal(await completeFinalBillRequests(db.pool, [claimed[0].id]), 1);
+    assert.equal((await readSubscription(db.pool, s.id)).finalBill?.status, 'done');
+    assert.equal((await claimFinalBillRequests(db.pool, 10)).filter((r) => r.subscriptionId === s.id).length, 0);
   });
 
   it('refuses a move-in on an occupied installation, without a meter, or below the meter reading', async () => {
