@@ -119,3 +119,37 @@ export async function fillDatabase(): Promise<FilledDatabase> {
     throw err;
   }
 }
+
+/**
+ * Accruals as a bill run leaves them, for the billing dashboard: two Istanbul months back and one back. Inserted as
+ * rows (the bill run's own path needs subscriptions and tariffs, which the billing tests cover); the dashboard only
+ * reads them. Numbers to check by hand:
+ *   two months back: water 10.000 + 14.500 m3 posted (estimated 0 and 25 %), gas 100.000 posted (10 % estimated),
+ *                    one water accrual of 99.000 outsorted (above_average);
+ *   one month back:  water 12.000 posted (50 % estimated), one zero_on_active outsorted.
+ */
+export async function insertAccruals(pool: import('pg').Pool, now = new Date()): Promise<{ older: string; newer: string }> {
+  const ym = (monthsBack: number) => {
+    const [y, m] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Istanbul', year: 'numeric', month: '2-digit' }).format(now).split('-').map(Number);
+    const d = new Date(Date.UTC(y, m - 1 - monthsBack, 1));
+    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  };
+  const older = ym(2);
+  const newer = ym(1);
+  const rows: Array<[string, string, string | null, string | null, string, string | null]> = [
+    [older, 'water', '10.000', '0', 'posted', null],
+    [older, 'water', '14.500', '0.25', 'posted', null],
+    [older, 'gas', '100.000', '0.1', 'posted', null],
+    [older, 'water', '99.000', '0', 'outsorted', 'above_average'],
+    [newer, 'water', '12.000', '0.5', 'posted', null],
+    [newer, 'water', '0', '0', 'outsorted', 'zero_on_active'],
+  ];
+  for (const [i, [period, commodity, consumption, share, state, reason]] of rows.entries()) {
+    await pool.query(
+      `INSERT INTO billing_accrual (subscription_id, period, account_id, commodity, from_date, to_date, source, consumption, estimated_share, net, taxes, gross, state, outsort_reason)
+       VALUES ($1, $2, $1, $3, ($2 || '-01')::date, (($2 || '-01')::date + interval '1 month' - interval '1 day')::date, 'interval', $4, $5, $4::numeric * 20, 0, $4::numeric * 24, $6, $7)`,
+      [i + 1, period, commodity, consumption, share, state, reason],
+    );
+  }
+  return { older, newer };
+}

@@ -14,3 +14,5 @@ TO :"reader";
 -- only the columns the dashboards count by.
 GRANT SELECT ON alarm, rule_definition, work_order_type TO :"reader";
 GRANT SELECT (id, type, status, priority, source, region, meter_id, created_at, sla_due_at, closed_at) ON work_order TO :"reader";
+-- Billing: accrual figures only (no account, subscription or who decided).
+GRANT SELECT (period, commodity, consumption, estimated_share, net, gross, state, outsort_reason) ON billing_accrual TO :"reader";
