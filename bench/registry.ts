@@ -15,7 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import os from 'node:os';
 import { from as copyFrom } from 'pg-copy-streams';
 import { createUser, loadActor, syncCatalogue } from '../modules/access/index.ts';
-import { installationsInPolygon, searchParties, type CallContext, type GeoPolygon } from '../modules/registry/index.ts';
+import { addressesInPolygon, installationsInPolygon, searchParties, type CallContext, type GeoPolygon } from '../modules/registry/index.ts';
 import { importSubscribers, partiesByAddress, partiesNearPoint, subscriptionsInPolygon, SUBSCRIBER_COLUMNS } from '../modules/subscriptions/index.ts';
 import { openBenchServer } from './db.ts';
 
@@ -101,6 +101,7 @@ try {
     const w = LON0 + ((i * 0.37) % 0.9);
     return { type: 'Polygon', coordinates: [[[w, LAT0 - 0.01], [w + 0.1, LAT0 - 0.01], [w + 0.1, LAT0 + 1.01], [w, LAT0 + 1.01], [w, LAT0 - 0.01]]] };
   };
+  const points = await timed(Math.max(5, Math.floor(Q / 2)), (i) => addressesInPolygon(db.pool, strip(i)).then((ids) => ids.length));
   const poly = await timed(Math.max(5, Math.floor(Q / 2)), (i) => installationsInPolygon(db.pool, strip(i)).then((ids) => ids.length));
   const subPoly = await timed(Math.max(5, Math.floor(Q / 4)), (i) => subscriptionsInPolygon(db.pool, strip(i), { limit: 10 }).then((r) => r.count));
   const r = rng(7);
@@ -123,7 +124,8 @@ try {
     '',
     '| query (N as above) | runs | p50 ms | p95 ms | last result |',
     '|---|---:|---:|---:|---:|',
-    `| installations inside a 0.1° × 1° polygon (~10 % of points) | ${Math.max(5, Math.floor(Q / 2))} | ${f(poly.p50, 1)} | ${f(poly.p95, 1)} | ${f(poly.result as number)} ids |`,
+    `| address points inside a 0.1° × 1° polygon (~10 %; GiST alone) | ${Math.max(5, Math.floor(Q / 2))} | ${f(points.p50, 1)} | ${f(points.p95, 1)} | ${f(points.result as number)} ids |`,
+    `| installations inside the same polygon (address → premise → installation) | ${Math.max(5, Math.floor(Q / 2))} | ${f(poly.p50, 1)} | ${f(poly.p95, 1)} | ${f(poly.result as number)} ids |`,
     `| live subscriptions inside the same polygon | ${Math.max(5, Math.floor(Q / 4))} | ${f(subPoly.p50, 1)} | ${f(subPoly.p95, 1)} | ${f(subPoly.result as number)} contracts |`,
     `| party search, a surname (infix, thousands match, first 50 by name) | ${Q} | ${f(byName.p50, 1)} | ${f(byName.p95, 1)} | ${byName.result} parties (limit 50) |`,
     `| party search, full name (infix) | ${Q} | ${f(byNamePrefix.p50, 1)} | ${f(byNamePrefix.p95, 1)} | ${byNamePrefix.result} parties (limit 50) |`,

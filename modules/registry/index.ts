@@ -19,7 +19,7 @@ export { type PartyView } from './party-view.ts';
 export { registrySettings } from './settings.ts';
 export { createAddress, readAddress, searchAddresses, createPremise, createInstallation, readInstallation, installationPlace, installationsAtAddress, type AddressView, type InstallationView, type InstallationPlace } from './places.ts';
 export { AddressSchema, InstallationSchema, PremiseSchema, COMMODITIES, PREMISE_KINDS, type AddressInput, type InstallationInput } from './address-fields.ts';
-export { installationsInPolygon, nearestInstallations, type NearInstallation } from './spatial.ts';
+export { addressesInPolygon, installationsInPolygon, nearestInstallations, type NearInstallation } from './spatial.ts';
 export { GeoPointSchema, GeoPolygonSchema, toMercator, toLonLat, groundMetres, Lon, Lat, type GeoPoint, type GeoPolygon } from './geo.ts';
 export { importAddresses, uavtClashes } from './address-import.ts';
 export { importPartiesCsv, PARTY_COLUMNS_CSV } from './party-csv-import.ts';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { createAddress, createInstallation, createPremise, installationsInPolygon, nearestInstallations, readAddress, toLonLat, toMercator, type CallContext, type GeoPolygon } from './index.ts';
+import { addressesInPolygon, createAddress, createInstallation, createPremise, installationsInPolygon, nearestInstallations, readAddress, toLonLat, toMercator, type CallContext, type GeoPolygon } from './index.ts';
 import { actorFor } from './test-fixtures.ts';
 
 // One degree of latitude on the 6,371,008.8 m sphere the distances use: π/180 × R.
@@ -64,6 +64,7 @@ describe('registry: spatial questions on metres', function () {
     for (const [name, at] of cases) ids.set(name, await place(...at));
     const inside = new Set(await installationsInPolygon(db.pool, square));
     for (const [name, , expected] of cases) assert.equal(inside.has(ids.get(name)!), expected, name);
+    assert.equal((await addressesInPolygon(db.pool, square)).length, cases.filter((c) => c[2]).length, 'one address per case');
 
     // Why metres: the same question on degrees (1e-6 tolerance ≈ 8.5 cm of longitude here) calls the point 5 cm
     // outside the east edge inside.

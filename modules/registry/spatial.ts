@@ -33,6 +33,16 @@ export async function installationsInPolygon(db: pg.Pool | pg.PoolClient, polygo
   return rows.map((r) => r.id);
 }
 
+/** Address ids inside the polygon (same rule as installationsInPolygon): the spatial index alone, no joins. */
+export async function addressesInPolygon(db: pg.Pool | pg.PoolClient, polygon: GeoPolygon): Promise<number[]> {
+  const [outer, ...holes] = polygon.coordinates.map((ring) => polygonLiteral(ring as Array<[number, number]>));
+  const { rows } = await db.query(
+    `SELECT a.id FROM address a WHERE a.location <@ $1::polygon AND NOT EXISTS (SELECT 1 FROM unnest($2::polygon[]) h WHERE a.location <@ h)`,
+    [outer, holes],
+  );
+  return rows.map((r) => Number(r.id));
+}
+
 /**
  * The `limit` installations nearest to a point, optionally of one commodity and within `withinM` ground metres.
  * Ordered by Mercator distance (the index's order); over a town the Mercator scale is constant to a few parts per
