@@ -9,7 +9,10 @@ export interface Alarm {
   id: number;
   meterId: number;
   serial?: string;
-  type: string;
+  type: string; // the rule code
+  /** The kind of trouble, in the work-order vocabulary: leak, tamper, reverse_flow, register_backwards, no_data,
+   *  pressure, temperature, threshold, rate_of_change, spike, zero_consumption, history_deviation, valve, battery_low. */
+  category: string | null;
   ruleId: number;
   ruleVersion: number;
   severity: Severity;
@@ -45,6 +48,7 @@ export function toAlarm(r: Record<string, any>): Alarm {
     meterId: r.meter_id,
     ...(r.serial ? { serial: r.serial } : {}),
     type: r.type,
+    category: r.detail?.category ?? null,
     ruleId: r.rule_id,
     ruleVersion: r.rule_version,
     severity: r.severity,

@@ -32,9 +32,12 @@ export interface Evaluator {
   /** The sweep: `silentMs` of scheduler time since the meter last sent anything. */
   tick?(silentMs: number): Outcome;
   detail(): Record<string, unknown>;
+  /** What kind of trouble this is, in the work-order vocabulary (modules/work-orders ALARM_ORDER_TYPE keys). */
+  category(): string;
 }
 
 const REGISTERS = new Set(['volume', 'energy']);
+const EVENT_CATEGORY: Record<string, string> = { magnetic_field: 'tamper', valve_open: 'valve', valve_closed: 'valve' };
 const HOUR = 3_600_000;
 
 /** Holds a raw condition for `forSeconds` of reading time before it counts (0: at once). */
@@ -72,7 +75,7 @@ class Window {
   }
 }
 
-function level(channel: string, test: (v: number) => boolean, forSeconds: number, describe: Record<string, unknown>): Evaluator {
+function level(channel: string, test: (v: number) => boolean, forSeconds: number, describe: Record<string, unknown>, category: string): Evaluator {
   const gate = new Duration(forSeconds * 1000);
   let last = 0;
   return {
@@ -84,6 +87,7 @@ function level(channel: string, test: (v: number) => boolean, forSeconds: number
       return EVALUATED;
     },
     detail: () => ({ ...describe, channel, value: last, since: gate.since === null ? null : new Date(gate.since).toISOString() }),
+    category: () => category,
   };
 }
 
@@ -95,10 +99,10 @@ export function compile(c: Condition, lookup: RefLookup, depth = 0): Evaluator {
   switch (c.kind) {
     case 'threshold': {
       const { above, below } = c;
-      return level(c.channel, (v) => (above !== undefined && v > above) || (below !== undefined && v < below), c.forSeconds ?? 0, { above, below });
+      return level(c.channel, (v) => (above !== undefined && v > above) || (below !== undefined && v < below), c.forSeconds ?? 0, { above, below }, 'threshold');
     }
     case 'out_of_band':
-      return level(c.channel, (v) => v < c.low || v > c.high, c.forSeconds ?? 0, { low: c.low, high: c.high });
+      return level(c.channel, (v) => v < c.low || v > c.high, c.forSeconds ?? 0, { low: c.low, high: c.high }, c.channel);
     case 'rate_of_change': {
       let prev: { ts: number; v: number } | undefined;
       let rate = 0;
@@ -112,6 +116,7 @@ export function compile(c: Condition, lookup: RefLookup, depth = 0): Evaluator {
           return EVALUATED;
         },
         detail: () => ({ channel: c.channel, perHour: rate, maxPerHour: c.maxPerHour }),
+        category: () => 'rate_of_change',
       };
     }
     case 'spike':
@@ -132,6 +137,7 @@ export function compile(c: Condition, lookup: RefLookup, depth = 0): Evaluator {
           return EVALUATED;
         },
         detail: () => ({ channel: c.channel, value: last, mean, factor: c.factor }),
+        category: () => (spike ? 'spike' : 'history_deviation'),
       };
     }
     case 'no_data': {
@@ -163,6 +169,7 @@ export function compile(c: Condition, lookup: RefLookup, depth = 0): Evaluator {
           return EVALUATED;
         },
         detail: () => ({ graceSeconds: c.graceSeconds, gap: gap ? { from: new Date(gap.from).toISOString(), to: new Date(gap.to).toISOString() } : null }),
+        category: () => 'no_data',
       };
     }
     case 'zero_consumption': {
@@ -176,6 +183,7 @@ export function compile(c: Condition, lookup: RefLookup, depth = 0): Evaluator {
           return EVALUATED;
         },
         detail: () => ({ channel, days: c.days, since: gate.since === null ? null : new Date(gate.since).toISOString() }),
+        category: () => 'zero_consumption',
       };
     }
     case 'reverse_flow': {
@@ -202,6 +210,7 @@ export function compile(c: Condition, lookup: RefLookup, depth = 0): Evaluator {
           return EVALUATED;
         },
         detail: () => ({ channel: on, step }),
+        category: () => (REGISTERS.has(on) ? 'register_backwards' : 'reverse_flow'),
       };
     }
     case 'event': {
@@ -226,6 +235,7 @@ export function compile(c: Condition, lookup: RefLookup, depth = 0): Evaluator {
           return IGNORED;
         },
         detail: () => ({ event: code, at: Number.isFinite(lastEvent) ? new Date(lastEvent).toISOString() : null }),
+        category: () => EVENT_CATEGORY[code] ?? code,
       };
     }
     case 'rule': {
@@ -249,6 +259,7 @@ export function compile(c: Condition, lookup: RefLookup, depth = 0): Evaluator {
         observe: (o, facts) => fold(parts.map((p) => p.observe(o, facts))),
         tick: (silentMs) => fold(parts.map((p) => (p.tick ? p.tick(silentMs) : IGNORED))),
         detail: () => ({ [c.kind]: parts.map((p) => ({ value: p.value, ...p.detail() })) }),
+        category: () => (parts.find((p) => p.value) ?? parts[0]).category(),
       };
       return self;
     }

@@ -203,7 +203,7 @@ export class RuleEngine {
 
   private transition(kind: Transition['kind'], meterId: number, slot: Slot, at: number): Transition {
     const r = slot.rule;
-    return { kind, meterId, type: r.code, ruleId: r.id, ruleVersion: r.version, severity: r.severity, at, detail: kind === 'raise' ? slot.ev.detail() : {} };
+    return { kind, meterId, type: r.code, ruleId: r.id, ruleVersion: r.version, severity: r.severity, at, detail: kind === 'raise' ? { category: slot.ev.category(), ...slot.ev.detail() } : {} };
   }
 
   private stateOf(meterId: number): MeterState | undefined {

@@ -131,6 +131,18 @@ describe('rules on the real pipeline', function () {
       assert.deepEqual(rows.map((r) => ({ serial: r.serial, type: r.type })), expected);
     });
 
+    it('names each alarm\'s category in the work-order vocabulary (what order it should open)', () => {
+      const raised = new Map(changes.filter((c) => c.change === 'raised').map((c) => [c.alarm.type, c.alarm.category]));
+      assert.deepEqual(Object.fromEntries(raised), {
+        tamper: 'tamper',
+        leak: 'leak',
+        'reverse-flow': 'reverse_flow',
+        'no-data': 'no_data',
+        'gas-pressure': 'pressure',
+        'water-pressure': 'pressure',
+      });
+    });
+
     it('clears each alarm once its fault is over, and published raised then cleared for each', async () => {
       const { rows } = await db.pool.query(`SELECT type, active, cleared_at > raised_at AS later, cleared_by FROM alarm ORDER BY type`);
       for (const r of rows) assert.deepEqual({ type: r.type, active: r.active, later: r.later, by: r.cleared_by }, { type: r.type, active: false, later: true, by: null });
