@@ -54,6 +54,9 @@ async function open(c: pg.PoolClient, m: MoveIn & { at: Date; transferredFrom?: 
   const f = await fittedMeter(c, m.installationId);
   if (!f) throw new AboneError('ABONE_ERR_SUBSCRIPTION_NO_METER', { installationId: m.installationId });
   checkTime(m.at, f.installedAt);
+  // Contracts on one installation never overlap in time: a back-dated move-in may not start before the last one ended.
+  const prev = await c.query('SELECT max(ended_at) AS at FROM subscription WHERE installation_id = $1', [m.installationId]);
+  checkTime(m.at, prev.rows[0].at);
   checkNotBackwards(m.openingReading, await lastReading(c, f));
   let id: number;
   try {

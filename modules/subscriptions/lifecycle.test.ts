@@ -148,7 +148,8 @@ describe('subscriptions: lifecycle', function () {
     assert.equal(cancelled.status, 'cancelled');
     assert.equal(cancelled.finalBill, null);
     await assert.rejects(go('move_out', { reading: '40' }), refused('ABONE_ERR_SUBSCRIPTION_TRANSITION_REFUSED'));
-    // The installation is free again after the cancel.
+    // The installation is free again after the cancel, but not for a contract back-dated into the cancelled one's time.
+    await assert.rejects(moveIn(db.pool, { partyId: holder, installationId: inst, class: 'place_of_worship', tariffCode: 'GAS-IBD', openingReading: '30', at: hoursAgo(14.5) }, ctx), refused('ABONE_ERR_SUBSCRIPTION_TIME_ORDER'));
     const again = await moveIn(db.pool, { partyId: holder, installationId: inst, class: 'place_of_worship', tariffCode: 'GAS-IBD', openingReading: '30' }, ctx);
     assert.equal(again.status, 'active');
   });

@@ -41,6 +41,9 @@ async function fit(c: pg.PoolClient, registry: DeviceRegistry, installationId: n
   const { rows } = await c.query('SELECT installation_id, removed_at FROM meter_fitting WHERE meter_id = $1 ORDER BY installed_at DESC, id DESC LIMIT 1', [meter.id]);
   if (rows[0] && rows[0].removed_at === null) throw new AboneError('ABONE_ERR_SUBSCRIPTION_METER_FITTED_ELSEWHERE', { serial, installationId });
   checkTime(at, rows[0]?.removed_at);
+  // Nor may it go in before the installation's previous meter came out: fittings on one installation never overlap.
+  const prev = await c.query('SELECT max(removed_at) AS at FROM meter_fitting WHERE installation_id = $1', [installationId]);
+  checkTime(at, prev.rows[0].at);
   try {
     const { rows: ins } = await c.query(
       'INSERT INTO meter_fitting (installation_id, meter_id, installed_at, installed_reading) VALUES ($1, $2, $3, $4) RETURNING id',

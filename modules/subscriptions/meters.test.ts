@@ -57,6 +57,8 @@ describe('subscriptions: meters on installations', function () {
     await assert.rejects(removeMeter(db.pool, inst, { reading: '5' }, ctx), refused('ABONE_ERR_SUBSCRIPTION_METER_IN_USE'));
     await applyEvent(db.pool, s.id, { event: 'move_out', reading: '77.5', at: t('2026-11-05T12:00:00Z') }, ctx);
     await removeMeter(db.pool, inst, { reading: '77.5', at: t('2026-11-06T12:00:00Z') }, ctx);
+    // No meter goes back in before the last one came out.
+    await assert.rejects(installMeter(db.pool, m.registry, inst, { serial: m.serials[0], reading: '4123.456', at: t('2026-11-06T11:00:00Z') }, ctx), refused('ABONE_ERR_SUBSCRIPTION_TIME_ORDER'));
     // The old meter goes to another installation later: its life is one list across both.
     await installMeter(db.pool, m.registry, other, { serial: oldM, reading: '4123.456', at: t('2026-11-07T12:00:00Z') }, ctx);
 
