@@ -95,7 +95,7 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
       demo = await startDemo({ registry: headend.registry, mqttUrl, meters: settings.demoMeters, modbusDevices: settings.demoModbusDevices, dlmsDevices: settings.demoDlmsDevices, intervalMs: settings.demoIntervalMs });
       stops.push(demo.stop);
     }
-    if (headend) {
+    if (headend && settings.polling) {
       // After the demo: its Modbus meters are in the registry by now.
       const polled = await startPolledDevices(headend.registry, headend.pipeline);
       stops.push(polled.stop);
