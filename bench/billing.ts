@@ -27,6 +27,7 @@ const { values: opt } = parseArgs({
     workers: { type: 'string', default: '2' },
     'shard-size': { type: 'string', default: '2000' },
     keep: { type: 'boolean', default: false },
+    'setup-only': { type: 'boolean', default: false },
   },
 });
 const N = Number(opt.subscriptions);
@@ -43,6 +44,11 @@ async function main(): Promise<void> {
     await setUp(pool, N);
     const setupS = secs(t0);
     await server.checkpoint();
+    if (opt['setup-only']) {
+      console.log(`set up ${N} subscriptions in ${setupS.toFixed(1)} s: ${db.url}`);
+      opt.keep = true;
+      return;
+    }
 
     t0 = performance.now();
     const child = spawn(process.execPath, [path.join(HERE, '../bin/abone.js'), 'bill-run', '--period', '2026-10', '--workers', String(W), '--shard-size', String(opt['shard-size'])], {

@@ -29,6 +29,8 @@ export interface AccrueOptions {
   supersedes?: Map<number, number>;
   /** Tariffs already loaded (a worker keeps them across shards). */
   tariffs?: Map<string, StoredTariff>;
+  /** Milliseconds spent per phase, added to (the bench's "where the time goes"). */
+  timings?: Record<string, number>;
 }
 
 interface Row {
@@ -72,16 +74,26 @@ function gasFor(gas: GasMap, ilKey: string) {
 export async function accrueBatch(c: pg.PoolClient, month: BillingMonth, billables: Billable[], opts: AccrueOptions): Promise<AccrueCounts> {
   const counts: AccrueCounts = { bills: 0, posted: 0, outsorted: 0, errors: 0 };
   if (!billables.length) return counts;
+  let t = performance.now();
+  const lap = (phase: string) => {
+    const now = performance.now();
+    if (opts.timings) opts.timings[phase] = (opts.timings[phase] ?? 0) + now - t;
+    t = now;
+  };
   const ids = billables.map((b) => b.subscriptionId);
   const tariffs = opts.tariffs ?? new Map<string, StoredTariff>();
   const wanted = [...new Set(billables.map((b) => b.tariffCode).filter((t): t is string => !!t && !tariffs.has(t)))];
   if (wanted.length) for (const [code, t] of await loadTariffs(c, wanted)) tariffs.set(code, t);
-  const [usage, averages, gas, accounts] = [await loadUsage(c, month, billables), await earlierAverages(c, month.period, ids), await gasFactors(c, month.period), await openAccounts(c, ids.map(String))];
+  const usage = await loadUsage(c, month, billables);
+  lap('usage');
+  const [averages, gas, accounts] = [await earlierAverages(c, month.period, ids), await gasFactors(c, month.period), await openAccounts(c, ids.map(String))];
+  lap('averages, accounts');
 
   const rows: Row[] = billables.map((b) => ({
     ...rateOne(b, b.tariffCode ? tariffs.get(b.tariffCode) : undefined, usage.get(b.subscriptionId), averages.get(b.subscriptionId), gasFor(gas, b.ilKey)),
     accountId: accounts.get(String(b.subscriptionId))!,
   }));
+  lap('rating');
 
   const cols = [
     ['subscription_id', 'bigint', ids],
@@ -113,6 +125,7 @@ export async function accrueBatch(c: pg.PoolClient, month: BillingMonth, billabl
      RETURNING id, subscription_id`,
     cols.map((col) => col[2] as unknown[]),
   );
+  lap('accrual insert');
   const bySub = new Map(rows.map((r) => [r.b.subscriptionId, r]));
   const entries: EntryInput[] = [];
   for (const ins of inserted) {
@@ -127,6 +140,8 @@ export async function accrueBatch(c: pg.PoolClient, month: BillingMonth, billabl
     const e = accrualEntry({ id: Number(ins.id), accountId: r.accountId, subscriptionId: r.b.subscriptionId, period: month.period, lastDay: month.lastDay, commodity: r.b.commodity, bill: r.bill!, actor: opts.actor });
     if (e) entries.push(e);
   }
+  lap('entries built');
   await postEntries(c, entries);
+  lap('ledger insert');
   return counts;
 }

@@ -63,4 +63,16 @@ describe('bill run: end to end on hand-checked numbers', function () {
     assert.deepEqual([progress.shards.done, progress.bills, progress.posted, progress.outsorted], [1, 2, 2, 0]);
     assert.ok(progress.finishedAt);
   });
+
+  it('starting the run again covers a subscription that appeared since, and only that one', async () => {
+    const [c] = await waterSubscriptions(db.pool, 1);
+    await dailyConsumption(db.pool, c.meterId, '2026-10-01', repeat(31, 0.5));
+    const { run, created } = await startRun(db.pool, { period: '2026-10', actor: 'test' });
+    assert.equal(created, false);
+    assert.deepEqual([run.shards.total, run.shards.pending, run.finishedAt], [2, 1, null]);
+    assert.deepEqual(await runWorker(db.pool, run.id), { bills: 1, posted: 1, outsorted: 0, errors: 0 });
+    const [accC] = await subscriptionAccruals(db.pool, c.subscriptionId);
+    assert.equal(accC.gross, '271.75');
+    assert.ok((await runProgress(db.pool, run.id)).finishedAt);
+  });
 });

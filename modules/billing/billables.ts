@@ -45,10 +45,9 @@ export async function loadBillables(pool: pg.Pool, month: BillingMonth, region: 
   return out;
 }
 
-/** The billable subscription ids of a period, cut into ranges of `size` for shards (paging through the door). */
-export async function planRanges(pool: pg.Pool, month: BillingMonth, size: number): Promise<Array<{ firstId: number; lastId: number }>> {
+/** The billable subscription ids of a period above `afterId`, cut into ranges of `size` for shards (paging through the door). */
+export async function planRanges(pool: pg.Pool, month: BillingMonth, size: number, afterId = 0): Promise<Array<{ firstId: number; lastId: number }>> {
   const ranges: Array<{ firstId: number; lastId: number }> = [];
-  let afterId = 0;
   for (;;) {
     const page = await billableSubscriptions(pool, { start: month.fromTs, end: month.toTs }, { afterId, limit: size });
     if (!page.length) return ranges;

@@ -42,12 +42,35 @@ export async function startRun(pool: pg.Pool, input: { period: string; region?: 
        SELECT $1, n - 1, f, l FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS x(f, l, n)`,
       [rows[0].id, ranges.map((r) => r.firstId), ranges.map((r) => r.lastId)],
     );
-    // shard_count is written once, here, before anyone can see the run.
+    // Written here, before anyone can see the run; only a later start that adds tail shards raises it.
     await c.query('UPDATE billing_run SET shard_count = $2 WHERE id = $1', [rows[0].id, ranges.length]);
     return rows[0].id;
   });
   const id = created ?? (await pool.query<{ id: number }>(`SELECT id FROM billing_run WHERE period = $1 AND coalesce(region, '') = coalesce($2, '')`, [month.period, region])).rows[0].id;
+  if (created === undefined) await addTailShards(pool, id, month, size);
   return { run: await runProgress(pool, id), created: created !== undefined };
+}
+
+/**
+ * Starting a run again also covers subscriptions that appeared since (ids above the last shard's): they get new
+ * shards at the end, and a finished run is open again until those are done.
+ */
+async function addTailShards(pool: pg.Pool, runId: number, month: ReturnType<typeof billingMonth>, size: number): Promise<void> {
+  const { rows } = await pool.query<{ last: number | null }>('SELECT max(last_id)::bigint AS last FROM billing_run_shard WHERE run_id = $1', [runId]);
+  const tail = await planRanges(pool, month, size, Number(rows[0].last ?? 0));
+  if (!tail.length) return;
+  await withTransaction(pool, async (c) => {
+    await c.query('SELECT id FROM billing_run WHERE id = $1 FOR UPDATE', [runId]);
+    const { rows: now } = await c.query<{ last: number | null; n: number }>('SELECT max(last_id)::bigint AS last, count(*)::int AS n FROM billing_run_shard WHERE run_id = $1', [runId]);
+    // A concurrent start added them first.
+    if (Number(now[0].last ?? 0) !== Number(rows[0].last ?? 0)) return;
+    await c.query(
+      `INSERT INTO billing_run_shard (run_id, shard_no, first_id, last_id)
+       SELECT $1, $4 + n - 1, f, l FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS x(f, l, n)`,
+      [runId, tail.map((r) => r.firstId), tail.map((r) => r.lastId), now[0].n],
+    );
+    await c.query('UPDATE billing_run SET shard_count = shard_count + $2, finished_at = NULL WHERE id = $1', [runId, tail.length]);
+  });
 }
 
 export async function runProgress(db: pg.Pool | pg.PoolClient, id: number): Promise<RunProgress> {
