@@ -87,13 +87,19 @@ export async function startRules(pool: pg.Pool, pipeline: IngestPipeline, overri
         return;
       } catch (err) {
         writeFailures++;
-        if (!isTransient(err) || stopped) {
-          // A bug (or shutdown): counted and logged loudly, never silently lost.
-          dropped += batch.length;
-          log.error({ err: (err as Error).message, transitions: batch.length }, 'alarm transitions not written');
+        if (isTransient(err) && !stopped) {
+          await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** Math.min(attempt, 6))));
+          continue;
+        }
+        // Not transient (a bug, a meter removed under an alarm) or shutting down: one bad transition must not sink
+        // the batch, so the rest go one by one; what still fails is counted and logged loudly, never silently lost.
+        if (batch.length > 1 && !stopped) {
+          for (const t of batch) await write([t]);
           return;
         }
-        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** Math.min(attempt, 6))));
+        dropped += batch.length;
+        log.error({ err: (err as Error).message, transitions: batch.length }, 'alarm transitions not written');
+        return;
       }
     }
   };
@@ -161,9 +167,9 @@ export async function startRules(pool: pg.Pool, pipeline: IngestPipeline, overri
       forgetManualClears();
       clearInterval(reloadTimer);
       clearInterval(escalateTimer);
+      stopped = true; // commits from now on are not evaluated (the next start replays them), writes stop retrying
       stop$.next(); // the buffer in hand is written before the stream completes
       await done;
-      stopped = true;
       commits.complete();
     },
   };

@@ -79,4 +79,17 @@ describe('rules reload without a restart (real pipeline)', function () {
       { serial: 'R2', rule_version: 2, active: true },
     ]);
   });
+
+  it('a transition that cannot be written (its meter removed under it) is counted and logged; the rest of its batch is written', async () => {
+    await headend.registry.addMeters([{ serial: 'R3', model: 'C1' }, { serial: 'R4', model: 'C1' }]);
+    await new Promise((r) => setTimeout(r, 300)); // the engine's directory picks them up
+    await db.pool.query(`DELETE FROM meter WHERE serial = 'R3'`); // the head-end's cache still accepts its readings
+    const before = rules.backlog();
+    await Promise.all([send('R3', 0, 30), send('R4', 0, 30)]);
+    await rules.idle();
+    const after = rules.backlog();
+    assert.equal(after.dropped - before.dropped, 1);
+    assert.ok(after.writeFailures > before.writeFailures);
+    assert.deepEqual((await alarms()).filter((a) => a.serial === 'R4'), [{ serial: 'R4', rule_version: 2, active: true }]);
+  });
 });
