@@ -75,4 +75,19 @@ describe('bill run: end to end on hand-checked numbers', function () {
     assert.equal(accC.gross, '271.75');
     assert.ok((await runProgress(db.pool, run.id)).finishedAt);
   });
+
+  it('bills from register reads when a meter sends no interval data, across a rollover of its 8-digit register', async () => {
+    const [d] = await waterSubscriptions(db.pool, 1);
+    // Daily register rollups on 1 and 31 October only: first index 99,999,992.5, last 8.0 → 7.5 + 8.0 = 15.5 m³.
+    await db.pool.query(
+      `INSERT INTO rollup_daily (meter_id, channel_id, bucket, n, sum, min, max, first_ts, first_value, last_ts, last_value)
+       SELECT $1, (SELECT id FROM channel WHERE code = 'volume'), b, 1, 0, lo, hi, b, lo, b, hi
+         FROM (VALUES ('2026-09-30T21:00:00Z'::timestamptz, 99999992.5::float8, 99999993.0::float8), ('2026-10-30T21:00:00Z', 7.5, 8.0)) AS x(b, lo, hi)`,
+      [d.meterId],
+    );
+    const { run } = await startRun(db.pool, { period: '2026-10', actor: 'test' });
+    assert.deepEqual(await runWorker(db.pool, run.id), { bills: 1, posted: 1, outsorted: 0, errors: 0 });
+    const [acc] = await subscriptionAccruals(db.pool, d.subscriptionId);
+    assert.deepEqual([acc.source, acc.consumption, acc.gross], ['register', '15.500', '271.75']);
+  });
 });
