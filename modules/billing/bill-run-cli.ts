@@ -11,9 +11,10 @@ import type pg from 'pg';
 import { runProgress, startRun, DEFAULT_SHARD_SIZE, type RunProgress } from './runs.ts';
 import { runWorker } from './shard-worker.ts';
 
-export function progressLine(p: RunProgress, startedMs: number): string {
+/** `since`: bills the run had when this command started (a resumed run's rate counts only this command's bills). */
+export function progressLine(p: RunProgress, startedMs: number, since = 0): string {
   const s = (Date.now() - startedMs) / 1000;
-  return `run ${p.id} ${p.period}${p.region ? ` ${p.region}` : ''}: shards ${p.shards.done}/${p.shards.total} (${p.shards.claimed} working), bills ${p.bills}, posted ${p.posted}, outsorted ${p.outsorted}, errors ${p.errors}, ${s.toFixed(1)} s, ${(p.bills / Math.max(s, 0.001)).toFixed(0)} bills/s`;
+  return `run ${p.id} ${p.period}${p.region ? ` ${p.region}` : ''}: shards ${p.shards.done}/${p.shards.total} (${p.shards.claimed} working), bills ${p.bills}, posted ${p.posted}, outsorted ${p.outsorted}, errors ${p.errors}, ${s.toFixed(1)} s, ${((p.bills - since) / Math.max(s, 0.001)).toFixed(0)} bills/s`;
 }
 
 export async function billRunCommand(pool: pg.Pool, args: string[], cliPath: string): Promise<void> {
@@ -40,12 +41,13 @@ export async function billRunCommand(pool: pg.Pool, args: string[], cliPath: str
   if (!Number.isInteger(shardSize) || shardSize < 1) throw new Error('--shard-size must be a positive whole number');
   const t0 = Date.now();
   const { run, created } = await startRun(pool, { period: values.period, region: values.region ?? null, actor: 'cli', shardSize });
-  console.log(`${created ? 'started' : 'resuming'} ${progressLine(run, t0)}`);
+  const since = run.bills;
+  console.log(`${created ? 'started' : 'resuming'} ${progressLine(run, t0, since)}`);
   const children: ChildProcess[] = [];
   for (let i = 1; i < workers; i++) {
     children.push(fork(cliPath, ['bill-run', '--worker-only', String(run.id), '--stale-seconds', String(staleSeconds)], { execArgv: process.execArgv, stdio: 'inherit' }));
   }
-  const timer = setInterval(() => runProgress(pool, run.id).then((p) => console.log(progressLine(p, t0))).catch(() => undefined), 2000);
+  const timer = setInterval(() => runProgress(pool, run.id).then((p) => console.log(progressLine(p, t0, since))).catch(() => undefined), 2000);
   try {
     await Promise.all([runWorker(pool, run.id, { actor: 'cli', staleSeconds }), ...children.map(async (c) => {
       const [code] = await once(c, 'exit');
@@ -55,5 +57,5 @@ export async function billRunCommand(pool: pg.Pool, args: string[], cliPath: str
     clearInterval(timer);
   }
   const done = await runProgress(pool, run.id);
-  console.log(`${done.finishedAt ? 'finished' : 'stopped'} ${progressLine(done, t0)}`);
+  console.log(`${done.finishedAt ? 'finished' : 'stopped'} ${progressLine(done, t0, since)}`);
 }
