@@ -1,6 +1,6 @@
 /**
  * `abone bill-run --period YYYY-MM [--region IL] [--workers N] [--shard-size N]`: starts the run (or finds the one
- * started before, which resumes it), works it with N worker processes (this one and N − 1 children running the same
+ * started before, which resumes it), plans its shards while already working the first ones, works it with N worker processes (this one and N − 1 children running the same
  * command with --worker-only), prints progress every two seconds, and exits when every shard is done. A crash of any
  * process loses nothing: start the command again and it picks up the open shards (stale claims after --stale-seconds).
  */
@@ -8,7 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
-import { runProgress, startRun, DEFAULT_SHARD_SIZE, type RunProgress } from './runs.ts';
+import { openRun, planRun, runProgress, DEFAULT_SHARD_SIZE, type RunProgress } from './runs.ts';
 import { runWorker } from './shard-worker.ts';
 
 /** `since`: bills the run had when this command started (a resumed run's rate counts only this command's bills). */
@@ -40,7 +40,9 @@ export async function billRunCommand(pool: pg.Pool, args: string[], cliPath: str
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new Error('--workers must be a whole number from 1 to 64');
   if (!Number.isInteger(shardSize) || shardSize < 1) throw new Error('--shard-size must be a positive whole number');
   const t0 = Date.now();
-  const { run, created } = await startRun(pool, { period: values.period, region: values.region ?? null, actor: 'cli', shardSize });
+  const opened = await openRun(pool, { period: values.period, region: values.region ?? null, actor: 'cli', shardSize });
+  const created = opened.created;
+  const run = await runProgress(pool, opened.id);
   const since = run.bills;
   console.log(`${created ? 'started' : 'resuming'} ${progressLine(run, t0, since)}`);
   const children: ChildProcess[] = [];
@@ -49,7 +51,8 @@ export async function billRunCommand(pool: pg.Pool, args: string[], cliPath: str
   }
   const timer = setInterval(() => runProgress(pool, run.id).then((p) => console.log(progressLine(p, t0, since))).catch(() => undefined), 2000);
   try {
-    await Promise.all([runWorker(pool, run.id, { actor: 'cli', staleSeconds }), ...children.map(async (c) => {
+    // Planning goes on while the workers already bill the shards planned so far.
+    await Promise.all([planRun(pool, run.id, shardSize), runWorker(pool, run.id, { actor: 'cli', staleSeconds }), ...children.map(async (c) => {
       const [code] = await once(c, 'exit');
       if (code !== 0) console.error(`a worker process exited with ${code}; its shard is taken again when its claim goes stale (run the command again)`);
     })]);

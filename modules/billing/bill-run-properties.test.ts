@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { createPool } from '../../platform/db/pool.ts';
 import { balance } from '../ledger/index.ts';
-import { billingMonth, claimShard, reverseAndReaccrue, runProgress, runWorker, startRun, subscriptionAccruals } from './index.ts';
+import { billingMonth, claimShard, openRun, planRun, reverseAndReaccrue, runProgress, runWorker, startRun, subscriptionAccruals } from './index.ts';
 import { accrueBatch } from './accrue.ts';
 import { loadBillables } from './billables.ts';
 import { withTransaction } from '../../platform/db/pool.ts';
@@ -156,6 +156,29 @@ describe('bill run properties', function () {
       await assert.rejects(reverseAndReaccrue(db.pool, old.id, 'test'), { code: 'ABONE_ERR_BILLRUN_ACCRUAL_STATE' });
       assert.deepEqual(await accrualCounts(db.pool, '2026-10', subs.map((x) => x.subscriptionId)), { twice: [], missing: [] });
     } finally {
+      await db.drop();
+    }
+  });
+
+  it('workers bill while shards are still being planned; a planner that dies is resumed by the next start', async () => {
+    const { db, subs } = await world(10);
+    const other = createPool(db.url, 4);
+    try {
+      // A planner that died after the first shard: the worker bills it, waits for more, gives up after staleSeconds.
+      const opened = await openRun(db.pool, { period: '2026-10', actor: 'test', shardSize: 2 });
+      assert.equal((await runWorker(db.pool, opened.id, { staleSeconds: 1 })).bills, 2);
+      assert.equal((await runProgress(db.pool, opened.id)).finishedAt, null);
+      // The next start finds the run, plans the rest while two workers are already at it.
+      const again = await openRun(db.pool, { period: '2026-10', actor: 'test', shardSize: 2 });
+      assert.deepEqual(again, { id: opened.id, created: false });
+      const [, a, b] = await Promise.all([planRun(db.pool, opened.id, 2), runWorker(db.pool, opened.id), runWorker(other, opened.id)]);
+      assert.equal(a.bills + b.bills, 8);
+      const p = await runProgress(db.pool, opened.id);
+      assert.deepEqual([p.shards.total, p.shards.done, p.bills], [5, 5, 10]);
+      assert.ok(p.finishedAt);
+      assert.deepEqual(await accrualCounts(db.pool, '2026-10', subs.map((s) => s.subscriptionId)), { twice: [], missing: [] });
+    } finally {
+      await other.end();
       await db.drop();
     }
   });

@@ -45,13 +45,8 @@ export async function loadBillables(pool: pg.Pool, month: BillingMonth, region: 
   return out;
 }
 
-/** The billable subscription ids of a period above `afterId`, cut into ranges of `size` for shards (paging through the door). */
-export async function planRanges(pool: pg.Pool, month: BillingMonth, size: number, afterId = 0): Promise<Array<{ firstId: number; lastId: number }>> {
-  const ranges: Array<{ firstId: number; lastId: number }> = [];
-  for (;;) {
-    const page = await billableSubscriptions(pool, { start: month.fromTs, end: month.toTs }, { afterId, limit: size });
-    if (!page.length) return ranges;
-    ranges.push({ firstId: page[0].subscriptionId, lastId: page[page.length - 1].subscriptionId });
-    afterId = page[page.length - 1].subscriptionId;
-  }
+/** The next range of `size` billable subscription ids of a period above `afterId` (a page of the door), if any. */
+export async function nextRange(pool: pg.Pool, month: BillingMonth, afterId: number, size: number): Promise<{ firstId: number; lastId: number } | undefined> {
+  const page = await billableSubscriptions(pool, { start: month.fromTs, end: month.toTs }, { afterId, limit: size });
+  return page.length ? { firstId: page[0].subscriptionId, lastId: page[page.length - 1].subscriptionId } : undefined;
 }

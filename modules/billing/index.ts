@@ -6,7 +6,7 @@
 export { billingRoutes } from './routes.ts';
 export { createTariff, addTariffVersion, loadTariff, listTariffs, type StoredTariff } from './tariff-store.ts';
 export { billingMonth, type BillingMonth } from './billing-month.ts';
-export { startRun, runProgress, listRuns, DEFAULT_SHARD_SIZE, type RunProgress } from './runs.ts';
+export { startRun, openRun, planRun, runProgress, listRuns, DEFAULT_SHARD_SIZE, type RunProgress } from './runs.ts';
 export { runWorker, claimShard, workShard, newWorkerName, type WorkerOptions } from './shard-worker.ts';
 export { releaseAccrual, rerateAccrual, reverseAndReaccrue } from './corrections.ts';
 export { loadAccrual, outsortedAccruals, subscriptionAccruals, type AccrualView } from './accrual-reads.ts';

@@ -1,13 +1,12 @@
 /**
  * Bill runs: starting one (or finding the one already started for the same period and region, which is how a run
- * resumes) and reading its progress. Starting plans the shards in the same transaction as the run row, so a run
- * never exists without its shards; two starts racing meet at the unique index and both get the same run.
+ * resumes), planning its shards, and reading its progress.
  */
 import type pg from 'pg';
 import { AboneError } from '../../platform/errors.ts';
 import { withTransaction } from '../../platform/db/pool.ts';
-import { billingMonth } from './billing-month.ts';
-import { planRanges } from './billables.ts';
+import { billingMonth, type BillingMonth } from './billing-month.ts';
+import { nextRange } from './billables.ts';
 
 export const DEFAULT_SHARD_SIZE = 2000;
 
@@ -24,53 +23,86 @@ export interface RunProgress {
   errors: number;
 }
 
-export async function startRun(pool: pg.Pool, input: { period: string; region?: string | null; actor: string; shardSize?: number }): Promise<{ run: RunProgress; created: boolean }> {
-  const month = billingMonth(input.period);
-  const region = input.region ?? null;
-  const size = input.shardSize ?? DEFAULT_SHARD_SIZE;
-  // Planned before the run row exists: the subscriptions door reads on the pool, outside this transaction.
-  const ranges = await planRanges(pool, month, size);
-  const created = await withTransaction(pool, async (c) => {
-    const { rows } = await c.query<{ id: number }>(
-      `INSERT INTO billing_run (period, region, shard_count, created_by) VALUES ($1, $2, 0, $3)
-       ON CONFLICT (period, coalesce(region, '')) DO NOTHING RETURNING id`,
-      [month.period, region, input.actor],
-    );
-    if (!rows[0]) return undefined;
-    await c.query(
-      `INSERT INTO billing_run_shard (run_id, shard_no, first_id, last_id)
-       SELECT $1, n - 1, f, l FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS x(f, l, n)`,
-      [rows[0].id, ranges.map((r) => r.firstId), ranges.map((r) => r.lastId)],
-    );
-    // Written here, before anyone can see the run; only a later start that adds tail shards raises it.
-    await c.query('UPDATE billing_run SET shard_count = $2 WHERE id = $1', [rows[0].id, ranges.length]);
-    return rows[0].id;
-  });
-  const id = created ?? (await pool.query<{ id: number }>(`SELECT id FROM billing_run WHERE period = $1 AND coalesce(region, '') = coalesce($2, '')`, [month.period, region])).rows[0].id;
-  if (created === undefined) await addTailShards(pool, id, month, size);
-  return { run: await runProgress(pool, id), created: created !== undefined };
+interface RunInput {
+  period: string;
+  region?: string | null;
+  actor: string;
+  shardSize?: number;
+}
+
+/** Starts (or finds) the run and plans all its shards before returning. */
+export async function startRun(pool: pg.Pool, input: RunInput): Promise<{ run: RunProgress; created: boolean }> {
+  const { id, created } = await openRun(pool, input);
+  await planRun(pool, id, input.shardSize ?? DEFAULT_SHARD_SIZE);
+  return { run: await runProgress(pool, id), created };
 }
 
 /**
- * Starting a run again also covers subscriptions that appeared since (ids above the last shard's): they get new
- * shards at the end, and a finished run is open again until those are done.
+ * Creates the run row (or finds the one started before) and plans its first shard, so workers can start while
+ * `planRun` plans the rest. Two starts racing meet at the unique index and get the same run.
  */
-async function addTailShards(pool: pg.Pool, runId: number, month: ReturnType<typeof billingMonth>, size: number): Promise<void> {
-  const { rows } = await pool.query<{ last: number | null }>('SELECT max(last_id)::bigint AS last FROM billing_run_shard WHERE run_id = $1', [runId]);
-  const tail = await planRanges(pool, month, size, Number(rows[0].last ?? 0));
-  if (!tail.length) return;
-  await withTransaction(pool, async (c) => {
-    await c.query('SELECT id FROM billing_run WHERE id = $1 FOR UPDATE', [runId]);
-    const { rows: now } = await c.query<{ last: number | null; n: number }>('SELECT max(last_id)::bigint AS last, count(*)::int AS n FROM billing_run_shard WHERE run_id = $1', [runId]);
-    // A concurrent start added them first.
-    if (Number(now[0].last ?? 0) !== Number(rows[0].last ?? 0)) return;
-    await c.query(
-      `INSERT INTO billing_run_shard (run_id, shard_no, first_id, last_id)
-       SELECT $1, $4 + n - 1, f, l FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS x(f, l, n)`,
-      [runId, tail.map((r) => r.firstId), tail.map((r) => r.lastId), now[0].n],
-    );
-    await c.query('UPDATE billing_run SET shard_count = shard_count + $2, finished_at = NULL WHERE id = $1', [runId, tail.length]);
-  });
+export async function openRun(pool: pg.Pool, input: RunInput): Promise<{ id: number; created: boolean }> {
+  const month = billingMonth(input.period);
+  const region = input.region ?? null;
+  const { rows } = await pool.query<{ id: number }>(
+    `INSERT INTO billing_run (period, region, shard_count, created_by) VALUES ($1, $2, 0, $3)
+     ON CONFLICT (period, coalesce(region, '')) DO NOTHING RETURNING id`,
+    [month.period, region, input.actor],
+  );
+  const id = rows[0]?.id ?? (await pool.query<{ id: number }>(`SELECT id FROM billing_run WHERE period = $1 AND coalesce(region, '') = coalesce($2, '')`, [month.period, region])).rows[0].id;
+  if (rows[0]) await planNextShard(pool, id, month, input.shardSize ?? DEFAULT_SHARD_SIZE);
+  return { id: Number(id), created: !!rows[0] };
+}
+
+/**
+ * Plans shards page by page (each page of the subscriptions door one shard, committed at once so workers take it
+ * while planning goes on), from the last planned subscription id to the end of the period's billable ones. Run on
+ * a finished run it covers subscriptions that appeared since, and the run is open again until those are done.
+ * `shard_count` is written at the end: while it differs from the number of shard rows, workers know planning is
+ * still going and wait for shards instead of leaving.
+ */
+export async function planRun(pool: pg.Pool, runId: number, size = DEFAULT_SHARD_SIZE): Promise<void> {
+  const { rows } = await pool.query('SELECT period FROM billing_run WHERE id = $1', [runId]);
+  if (!rows[0]) throw new AboneError('ABONE_ERR_BILLRUN_NOT_FOUND', { id: runId });
+  const month = billingMonth(rows[0].period);
+  while (await planNextShard(pool, runId, month, size));
+  await pool.query('UPDATE billing_run SET shard_count = (SELECT count(*) FROM billing_run_shard WHERE run_id = $1) WHERE id = $1', [runId]);
+}
+
+/** Plans one more shard after the last planned one; false when no billable subscription is left. */
+async function planNextShard(pool: pg.Pool, runId: number, month: BillingMonth, size: number): Promise<boolean> {
+  for (;;) {
+    const last = await lastPlannedId(pool, runId);
+    const range = await nextRange(pool, month, last, size);
+    if (!range) return false;
+    const added = await withTransaction(pool, async (c) => {
+      await c.query('SELECT id FROM billing_run WHERE id = $1 FOR UPDATE', [runId]);
+      // Another planner (a second start) got there first: page again from where it stopped.
+      if ((await lastPlannedId(c, runId)) !== last) return false;
+      await c.query(
+        `INSERT INTO billing_run_shard (run_id, shard_no, first_id, last_id)
+         VALUES ($1, (SELECT count(*) FROM billing_run_shard WHERE run_id = $1), $2, $3)`,
+        [runId, range.firstId, range.lastId],
+      );
+      await c.query('UPDATE billing_run SET finished_at = NULL WHERE id = $1', [runId]);
+      return true;
+    });
+    if (added) return true;
+  }
+}
+
+async function lastPlannedId(db: pg.Pool | pg.PoolClient, runId: number): Promise<number> {
+  const { rows } = await db.query<{ last: string | null }>('SELECT max(last_id)::text AS last FROM billing_run_shard WHERE run_id = $1', [runId]);
+  return Number(rows[0].last ?? 0);
+}
+
+/** True while a planner is still adding shards (or died doing so: a new start resumes it). */
+export async function isPlanning(db: pg.Pool | pg.PoolClient, runId: number): Promise<boolean> {
+  const { rows } = await db.query<{ planning: boolean }>(
+    'SELECT shard_count <> (SELECT count(*) FROM billing_run_shard WHERE run_id = $1) AS planning FROM billing_run WHERE id = $1',
+    [runId],
+  );
+  return rows[0]?.planning ?? false;
 }
 
 export async function runProgress(db: pg.Pool | pg.PoolClient, id: number): Promise<RunProgress> {

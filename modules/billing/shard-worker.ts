@@ -19,6 +19,9 @@ import { billingMonth } from './billing-month.ts';
 import { loadBillables } from './billables.ts';
 import { accrueBatch, type AccrueCounts } from './accrue.ts';
 import type { StoredTariff } from './tariff-store.ts';
+import { isPlanning } from './runs.ts';
+
+const PLANNING_POLL_MS = 250;
 
 const log = contextLogger('billing');
 
@@ -93,9 +96,18 @@ export async function runWorker(pool: pg.Pool, runId: number, opts: WorkerOption
   const heartbeatMs = opts.heartbeatMs ?? 5000;
   const tariffs = new Map<string, StoredTariff>();
   const total: AccrueCounts = { bills: 0, posted: 0, outsorted: 0, errors: 0 };
+  let waitedSince: number | undefined;
   for (;;) {
     const claim = await claimShard(pool, runId, worker, staleSeconds);
-    if (!claim) break;
+    if (!claim) {
+      // Shards still being planned: wait for them, but not for a planner that died (a new start resumes it).
+      if (!(await isPlanning(pool, runId))) break;
+      waitedSince ??= Date.now();
+      if (Date.now() - waitedSince > staleSeconds * 1000) break;
+      await new Promise((r) => setTimeout(r, PLANNING_POLL_MS));
+      continue;
+    }
+    waitedSince = undefined;
     const counts = await workShard(pool, runId, claim, worker, { actor: opts.actor ?? 'bill-run', tariffs, heartbeatMs });
     if (!counts) continue;
     for (const k of Object.keys(total) as Array<keyof AccrueCounts>) total[k] += counts[k];
@@ -103,6 +115,7 @@ export async function runWorker(pool: pg.Pool, runId: number, opts: WorkerOption
   }
   await pool.query(
     `UPDATE billing_run SET finished_at = now() WHERE id = $1 AND finished_at IS NULL
+        AND shard_count = (SELECT count(*) FROM billing_run_shard WHERE run_id = $1)
         AND NOT EXISTS (SELECT 1 FROM billing_run_shard WHERE run_id = $1 AND status <> 'done')`,
     [runId],
   );
