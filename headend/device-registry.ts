@@ -43,6 +43,8 @@ export interface KnownMeter {
   status: string;
   channelIds: ReadonlySet<number>;
   communication: Record<string, unknown>;
+  /** The operating region (rules attach to it, work orders route by it); null when not set. */
+  region: string | null;
 }
 
 const UNKNOWN_TTL_MS = 30_000;
@@ -211,9 +213,14 @@ export class DeviceRegistry {
     return timingSafeEqual(rows[0].secret_sha256, sha256(secret));
   }
 
+  /** Meters by their ids (alarms and other contexts refer to meters by id). Unknown ids are left out. */
+  async byIds(ids: number[]): Promise<KnownMeter[]> {
+    return this.query('WHERE m.id = ANY($1::int[])', [ids]);
+  }
+
   private async query(where: string, params: unknown[] = []): Promise<KnownMeter[]> {
     const { rows } = await this.pool.query(
-      `SELECT m.id, m.serial, m.model_id, m.commodity, m.status, m.communication,
+      `SELECT m.id, m.serial, m.model_id, m.commodity, m.status, m.communication, m.region,
               coalesce(array_agg(mc.channel_id) FILTER (WHERE mc.channel_id IS NOT NULL), '{}') AS channel_ids
        FROM meter m LEFT JOIN meter_model_channel mc ON mc.model_id = m.model_id
        ${where} GROUP BY m.id`,
@@ -226,6 +233,7 @@ export class DeviceRegistry {
       commodity: r.commodity,
       status: r.status,
       communication: r.communication,
+      region: r.region,
       channelIds: new Set<number>(r.channel_ids),
     }));
   }

@@ -12,7 +12,7 @@ import type { Permission } from '../modules/access/index.ts';
 export const FEED_TOPIC_PREFIX = 'abone/v1/feed/';
 
 /** The streams of the live feed and the permission that reads each. */
-export const FEED_STREAMS: Readonly<Record<string, Permission>> = {};
+export const FEED_STREAMS: Readonly<Record<string, Permission>> = { alarms: 'alarms.read', 'work-orders': 'workorders.read' };
 
 export class LiveFeed {
   private readonly listeners = new Set<(e: FeedEvent) => void>();

@@ -16,8 +16,9 @@ import { startPolledDevices } from './polling.ts';
 import { startDlmsCollector } from '../collectors/dlms/index.ts';
 import { startAccess, actorForToken, can } from '../modules/access/index.ts';
 import { LiveFeed, FEED_STREAMS } from './live-feed.ts';
+import { wireAlarmOrders } from './alarm-orders.ts';
 import { startRegistry } from '../modules/registry/index.ts';
-import { startHeadend, type Headend } from '../headend/index.ts';
+import { DeviceRegistry, startHeadend, type Headend } from '../headend/index.ts';
 import { startRules, rulesSettings } from '../rules/index.ts';
 
 const log = contextLogger('server');
@@ -44,6 +45,9 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
     const feed = new LiveFeed(FEED_STREAMS);
     await feed.start(db.url);
     stops.push(() => feed.stop());
+    // Before the rules start: every alarm they raise is announced and opens its work order.
+    const alarmOrders = wireAlarmOrders(db.pool, new DeviceRegistry(db.pool));
+    stops.push(async () => alarmOrders.stop());
     let headend: Headend | undefined;
     let broker: EmbeddedBroker | undefined;
     let consumer: BrokerConsumer | undefined;

@@ -11,7 +11,8 @@ import { buildTestApp } from './support/app.ts';
 import { startHeadend, type Headend } from '../headend/index.ts';
 import { provisionDemoFleet, type ProvisionedMeter } from '../simulators/index.ts';
 import { createToken, createUser, syncCatalogue } from '../modules/access/index.ts';
-import { announce } from '../platform/feed.ts';
+import { saveRule, startRules, type Rules } from '../rules/index.ts';
+import { wireAlarmOrders, type AlarmOrders } from '../server/alarm-orders.ts';
 import { LiveFeed, FEED_STREAMS, type App } from '../server/index.ts';
 
 const require = createRequire(import.meta.url);
@@ -32,6 +33,8 @@ describe('Node-RED nodes against a running Abone', function () {
   let app: App;
   let url: string;
   let meter: ProvisionedMeter;
+  let rules: Rules;
+  let wiring: AlarmOrders;
   const tokens = new Map<string, string>();
 
   const load = (flow: object[], role: string) =>
@@ -44,6 +47,9 @@ describe('Node-RED nodes against a running Abone', function () {
     [meter] = await provisionDemoFleet(headend.registry, 1, `NR${randomBytes(2).toString('hex')}`);
     feed = new LiveFeed(FEED_STREAMS);
     await feed.start(db.url);
+    await saveRule(db.pool, { code: 'gas-pressure', name: 'Gas pressure out of band', severity: 'critical', condition: { kind: 'out_of_band', channel: 'pressure', low: 0.015, high: 0.03 } }, 'system');
+    wiring = wireAlarmOrders(db.pool, headend.registry);
+    rules = await startRules(db.pool, headend.pipeline, { flushMs: 10, reloadMs: 600_000, sweepMs: 3_600_000, rebuildHours: 0, escalateEveryMs: 3_600_000 });
     app = await buildTestApp(db.pool, undefined, { registry: headend.registry, pipeline: headend.pipeline, feed });
     await app.listen({ port: 0, host: '127.0.0.1' });
     url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
@@ -58,6 +64,8 @@ describe('Node-RED nodes against a running Abone', function () {
   after(async () => {
     await new Promise<void>((resolve) => helper.stopServer(resolve));
     await app.close();
+    wiring.stop();
+    await rules.stop();
     await feed.stop();
     await headend.stop();
     await db.drop();
@@ -83,16 +91,32 @@ describe('Node-RED nodes against a running Abone', function () {
     assert.equal(forwarded, 0);
   });
 
-  it('follows the live feed and emits one message per committed event', async () => {
-    feed.streams; // the server's own stream table: the test announces on each stream it has
-    const streams = Object.keys(FEED_STREAMS);
-    if (!streams.length) return void assert.equal(streams.length, 0); // no stream wired in this build
-    await load([{ id: 'feed', type: 'abone-feed', server: 'srv', wires: [['out']] }, { id: 'out', type: 'helper' }], 'ami_operator');
+  it('opens a work order from a message and passes on the created order', async () => {
+    await load([{ id: 'wo', type: 'abone-work-order', server: 'srv', orderType: 'inspection', wires: [['out']] }, { id: 'out', type: 'helper' }], 'ami_operator');
     const out = next(helper.getNode('out'));
-    await new Promise((r) => setTimeout(r, 500)); // the node connects on deploy
-    await announce(db.pool, { stream: streams[0], kind: 'test', id: '42', data: {} });
-    const msg = await out;
-    assert.equal(msg.topic, `${streams[0]}.test`);
-    assert.equal(msg.payload.id, '42');
+    helper.getNode('wo').receive({ serial: meter.serial, payload: 'Index photo does not match the register' });
+    const order = (await out).payload;
+    const { rows } = await db.pool.query('SELECT type, source, description FROM work_order WHERE id = $1', [order.id]);
+    assert.deepEqual(rows[0], { type: 'inspection', source: 'api', description: 'Index photo does not match the register' });
+  });
+
+  it('feeds a reading in and receives the alarm it causes from the live feed', async () => {
+    const flow = [
+      { id: 'in', type: 'abone-reading-in', server: 'srv', wires: [[]] },
+      { id: 'feed', type: 'abone-feed', server: 'srv', streams: 'alarms', wires: [['alarms']] },
+      { id: 'alarms', type: 'helper' },
+    ];
+    await load(flow, 'ami_operator');
+    // The feed node shows 'connecting', then 'connected' once the stream is open: only then can it miss nothing.
+    await new Promise<void>((resolve) => helper.getNode('feed').on('call:status', (call: { args: Array<{ text: string }> }) => call.args[0].text === 'connected' && resolve()));
+    const alarm = next(helper.getNode('alarms'));
+    // 4.2 bar on a low-pressure gas line: out of the 0.015-0.03 bar band of the rule set up in before()
+    helper.getNode('in').receive({ serial: meter.serial, payload: { ts: new Date(Date.now() - 60_000).toISOString(), ch: 'pressure', v: 4.2, u: 'bar' } });
+    const msg = await alarm;
+    assert.equal(msg.topic, 'alarms.raised');
+    const { rows } = await db.pool.query('SELECT id FROM meter WHERE serial = $1', [meter.serial]);
+    assert.equal(msg.payload.data.meterId, rows[0].id);
+    assert.equal(msg.payload.data.type, 'gas-pressure');
+    assert.equal(msg.payload.data.severity, 'critical');
   });
 });

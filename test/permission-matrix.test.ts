@@ -51,8 +51,8 @@ const MATRIX: Record<string, string[] | 'public' | 'authenticated'> = {
   'POST /api/v1/parties/:id/close': ['admin', 'call_centre_agent'],
   'GET /api/v1/parties': READ_PARTIES,
   'GET /api/v1/parties/:id': READ_PARTIES,
-  // Every logged-in user may ask; each stream is served only with its permission (no streams wired yet: all refused).
-  'GET /api/v1/feed': [],
+  // Any logged-in user may ask; each stream is served only with its permission (alarms.read, workorders.read).
+  'GET /api/v1/feed': ['admin', 'ami_operator', 'field_crew', 'call_centre_agent', 'auditor'],
 };
 
 const SAMPLE_PARAMS: Record<string, string> = { serial: 'NO-SUCH-METER', username: 'no-such-user', id: '999999', code: 'NO-SUCH-WH' };
