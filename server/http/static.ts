@@ -80,7 +80,7 @@ async function isFile(p: string): Promise<boolean> {
 async function newestSource(dir: string): Promise<number> {
   let newest = 0;
   for (const e of await readdir(dir, { withFileTypes: true })) {
-    if (['dist', 'node_modules', 'screenshots'].includes(e.name) || e.name.startsWith('.dist-')) continue;
+    if (['dist', 'node_modules', 'screenshots'].includes(e.name) || e.name.startsWith('.dist-') || e.name.endsWith('.test.ts')) continue;
     const p = path.join(dir, e.name);
     const t = e.isDirectory() ? await newestSource(p) : (await stat(p)).mtimeMs;
     if (t > newest) newest = t;

@@ -55,7 +55,8 @@ export function useLogout() {
   const qc = useQueryClient();
   return async () => {
     await api('/api/v1/auth/logout', { method: 'POST', body: {} });
-    qc.clear();
+    // Back to the login screen, and nothing of the last user's data left in memory for the next one.
     qc.setQueryData(['me'], null);
+    qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
   };
 }

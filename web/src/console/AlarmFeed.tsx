@@ -76,9 +76,10 @@ function EventRow({ e, lng, manage, done, act }: { e: FeedEvent; lng: string; ma
       <Table.Td>{formatTime(e.at, lng)}</Table.Td>
       <Table.Td>
         {e.stream}.{e.kind} #{e.id}
+        {typeof e.data.type === 'string' && ` (${e.data.type})`}
       </Table.Td>
       <Table.Td>{serial}</Table.Td>
-      <Table.Td>{severity && <Badge color={SEVERITY_COLOUR[severity] ?? 'gray'}>{severity}</Badge>}</Table.Td>
+      <Table.Td>{severity && <Badge color={SEVERITY_COLOUR[severity] ?? 'gray'}>{t(`severity.${severity}`, { defaultValue: severity })}</Badge>}</Table.Td>
       <Table.Td>
         {manage && (
           <Group gap={4} wrap="nowrap">

@@ -54,8 +54,10 @@ export const en: Messages = {
     resolution: 'Resolution',
     noData: 'No readings in this range',
     range: 'Last {{days}} days',
+    newest: 'newest reading {{at}}',
   },
   commodity: { gas: 'Gas', water: 'Water', electricity: 'Electricity' },
+  severity: { critical: 'Critical', major: 'Major', minor: 'Minor', warning: 'Warning', info: 'Info' },
   resolution: { raw: 'Raw', hour: 'Hourly', day: 'Daily', month: 'Monthly' },
   map: {
     title: 'Meter map',

@@ -52,8 +52,10 @@ export const tr = {
     resolution: 'Çözünürlük',
     noData: 'Bu aralıkta okuma yok',
     range: 'Son {{days}} gün',
+    newest: 'en yeni okuma {{at}}',
   },
   commodity: { gas: 'Doğalgaz', water: 'Su', electricity: 'Elektrik' },
+  severity: { critical: 'Kritik', major: 'Büyük', minor: 'Küçük', warning: 'Uyarı', info: 'Bilgi' },
   resolution: { raw: 'Ham', hour: 'Saatlik', day: 'Günlük', month: 'Aylık' },
   map: {
     title: 'Sayaç haritası',

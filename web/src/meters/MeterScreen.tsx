@@ -10,22 +10,31 @@ import { api } from '../api/client.ts';
 import { RESOLUTIONS, type MeterDetail, type Resolution, type Series } from '../api/types.ts';
 import { Link } from '../router.tsx';
 import { SeriesChart } from './SeriesChart.tsx';
+import { compareTr, formatTime } from '../turkish.ts';
+
+interface Latest {
+  channels: Array<{ channel: string; ts: string }>;
+}
 
 /** How far back each resolution looks: enough buckets to read a shape, few enough to stay light. */
 const WINDOW_DAYS: Record<Resolution, number> = { raw: 2, hour: 14, day: 90, month: 730 };
 
 export function MeterScreen({ serial }: { serial: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const meter = useQuery({ queryKey: ['meter', serial], queryFn: () => api<MeterDetail>(`/api/v1/meters/${encodeURIComponent(serial)}`) });
   const [channel, setChannel] = useState<string | null>(null);
   const [resolution, setResolution] = useState<Resolution>('hour');
   const chosen = channel ?? meter.data?.channels[0]?.code ?? null;
 
+  // The window ends at the channel's newest reading, not at the clock: a meter that reports daily, or a replayed
+  // history, still shows its last days instead of an empty chart.
+  const latest = useQuery({ queryKey: ['latest', serial], queryFn: () => api<Latest>(`/api/v1/meters/${encodeURIComponent(serial)}/latest`) });
+  const newest = latest.data?.channels.find((c) => c.channel === chosen)?.ts;
   const series = useQuery({
-    queryKey: ['series', serial, chosen, resolution],
-    enabled: !!chosen,
+    queryKey: ['series', serial, chosen, resolution, newest],
+    enabled: !!chosen && !latest.isPending,
     queryFn: () => {
-      const to = new Date();
+      const to = newest ? new Date(Date.parse(newest) + 1) : new Date();
       const from = new Date(to.getTime() - WINDOW_DAYS[resolution] * 86_400_000);
       const qs = new URLSearchParams({ channel: chosen!, resolution, from: from.toISOString(), to: to.toISOString() });
       return api<Series>(`/api/v1/meters/${encodeURIComponent(serial)}/series?${qs}`);
@@ -52,7 +61,7 @@ export function MeterScreen({ serial }: { serial: string }) {
       <Group align="end">
         <Select
           label={t('meters.channel')}
-          data={(meter.data?.channels ?? []).map((c) => ({ value: c.code, label: `${c.code} (${c.unit})` }))}
+          data={(meter.data?.channels ?? []).map((c) => ({ value: c.code, label: `${c.code} (${c.unit})` })).sort((a, b) => compareTr(a.label, b.label))}
           value={chosen}
           onChange={setChannel}
           allowDeselect={false}
@@ -70,6 +79,7 @@ export function MeterScreen({ serial }: { serial: string }) {
         </div>
         <Text size="sm" c="dimmed">
           {t('meters.range', { days: WINDOW_DAYS[resolution] })}
+          {newest && ` · ${t('meters.newest', { at: formatTime(newest, i18n.language) })}`}
         </Text>
       </Group>
       <Card withBorder>
