@@ -8,23 +8,26 @@
  *   user add <username> --role r   create a user (password from ABONE_NEW_USER_PASSWORD, or generated and printed once)
  *   config                         every setting with its variable, default and meaning
  *   rate --tariff t.json --usage u.json [--from YYYY-MM-DD --to YYYY-MM-DD]   price a usage file; bill lines as JSON
- *   import addresses|subscriptions FILE.csv [--batch N]   streaming CSV import, all-or-nothing per batch (docs/registry.md)
+ *   bill-run --period YYYY-MM [--region IL] [--workers N]   start or resume a bill run, work it, print progress
+ *   import parties|addresses|subscriptions FILE.csv [--batch N]   streaming CSV import, all-or-nothing per batch (docs/registry.md)
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { parseTariff, rate } from '../billing-core/index.ts';
+import { billRunCommand } from '../modules/billing/index.ts';
 import { randomBytes } from 'node:crypto';
 import { audit, createUser, syncCatalogue } from '../modules/access/index.ts';
 import { loadSettings, settingsMarkdown } from '../platform/config.ts';
 import { AboneError } from '../platform/errors.ts';
 import { contextLogger } from '../platform/logger.ts';
 import { DeviceRegistry } from '../headend/index.ts';
-import { importAddresses } from '../modules/registry/index.ts';
+import { importAddresses, importPartiesCsv } from '../modules/registry/index.ts';
 import { importSubscribers } from '../modules/subscriptions/index.ts';
 import { mqttSettings } from '../collectors/mqtt/index.ts';
 import { serverSettings } from './settings.ts';
 import { openDatabase } from './database.ts';
 import { startSystem } from './start.ts';
+import { ensureWebBuilt } from './http/static.ts';
 import { startDemo, faultPlan, NO_FAULTS, type FaultPlan } from '../simulators/index.ts';
 import '../platform/db/settings.ts';
 
@@ -34,6 +37,7 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'start': {
+      if (process.env.ABONE_MODE !== 'headend') await ensureWebBuilt(); // the console is served on the API's port
       const system = await startSystem();
       onSignal(() => system.stop());
       return;
@@ -55,6 +59,8 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'rate':
       return rateFiles(rest);
+    case 'bill-run':
+      return billRun(rest);
     case 'import':
       return importFile(rest);
     default:
@@ -136,19 +142,30 @@ async function user(args: string[]): Promise<void> {
   }
 }
 
-/** `abone import addresses|subscriptions FILE.csv`: the report (counts, refused lines with reasons) as JSON on stdout; exit 1 if any row was refused. */
+/** `abone import parties|addresses|subscriptions FILE.csv`: the report (counts, refused lines with reasons) as JSON on stdout; exit 1 if any row was refused. */
 async function importFile(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { batch: { type: 'string', default: '5000' } } });
   const [what, file] = positionals;
-  if (!['addresses', 'subscriptions'].includes(what) || !file) throw new Error('usage: abone import addresses|subscriptions FILE.csv [--batch N]');
+  if (!['parties', 'addresses', 'subscriptions'].includes(what) || !file) throw new Error('usage: abone import parties|addresses|subscriptions FILE.csv [--batch N]');
   const { createReadStream } = await import('node:fs');
   const db = await openDatabase({ startEmbedded: true, runMigrations: true });
   try {
     const ctx = { actor: 'system' as const, correlationId: `import-${randomBytes(4).toString('hex')}` };
     const input = createReadStream(file, { highWaterMark: 1 << 20 });
-    const report = what === 'addresses' ? await importAddresses(db.pool, input, ctx, { batchSize: Number(values.batch) }) : await importSubscribers(db.pool, input, ctx, { batchSize: Number(values.batch) });
+    const run = { parties: importPartiesCsv, addresses: importAddresses, subscriptions: importSubscribers }[what as 'parties' | 'addresses' | 'subscriptions'];
+    const report = await run(db.pool, input, ctx, { batchSize: Number(values.batch) });
     console.log(JSON.stringify(report, null, 1));
     if (report.rejectedCount) process.exitCode = 1;
+  } finally {
+    await db.close();
+  }
+}
+
+/** `abone bill-run`: see modules/billing/bill-run-cli.ts. */
+async function billRun(args: string[]): Promise<void> {
+  const db = await openDatabase({ startEmbedded: false, runMigrations: false });
+  try {
+    await billRunCommand(db.pool, args, process.argv[1]);
   } finally {
     await db.close();
   }

@@ -23,6 +23,8 @@ const STREAMS = { meters: 'meters.read', audit: 'audit.read' } as const;
 
 interface SseClient {
   status: number;
+  /** Resolves true when the server ends the stream. */
+  ended: Promise<boolean>;
   events: FeedEvent[];
   next(): Promise<FeedEvent>;
   close(): void;
@@ -51,6 +53,7 @@ function openSse(port: number, path: string, cookie: string, accept = 'text/even
       });
       resolve({
         status: res.statusCode ?? 0,
+        ended: new Promise((r) => res.once('end', () => r(true))),
         events,
         next: () => (events.length ? Promise.resolve(events.shift()!) : new Promise((r) => waiting.push(r))),
         close: () => req.destroy(),
@@ -106,6 +109,16 @@ describe('live feed: committed changes to SSE and MQTT readers with the permissi
       await say('meters', 'm-2');
       assert.deepEqual([(await sse.next()).id, (await sse.next()).id], ['a-1', 'm-2']);
       sse.close();
+    });
+
+    it('ends open streams when the server closes, so a browser tab never holds a shutdown', async () => {
+      const other = await buildTestApp(db.pool, undefined, { feed });
+      await other.listen({ port: 0, host: '127.0.0.1' });
+      const { cookie } = await sessionAs(other, db.pool, [{ role: 'auditor' }]);
+      const sse = await openSse((other.server.address() as { port: number }).port, '/api/v1/feed', cookie);
+      assert.equal(sse.status, 200);
+      await other.close(); // would wait for the stream forever without the preClose hook
+      assert.equal(await sse.ended, true);
     });
 
     it('refuses streams not permitted (403), unknown (400), no stream at all (403) and a non-SSE client (406)', async () => {

@@ -12,8 +12,7 @@ import { parseMqttMessage, topicFor } from '../collectors/mqtt/index.ts';
 import { saveRule, startRules, type Rules } from '../rules/index.ts';
 import { createCrew } from '../modules/work-orders/index.ts';
 import { PERMISSIONS, type Actor, type Permission } from '../modules/access/index.ts';
-import { LiveFeed, FEED_STREAMS } from '../server/index.ts';
-import { wireAlarmOrders, type AlarmOrders } from '../server/alarm-orders.ts';
+import { LiveFeed, FEED_STREAMS, wireAlarmOrders, type AlarmOrders } from '../server/index.ts';
 import type { FeedEvent } from '../platform/feed.ts';
 
 const LIMITS = { maxBytes: 65_536, maxItems: 1_000 };

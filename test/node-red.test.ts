@@ -12,8 +12,7 @@ import { startHeadend, type Headend } from '../headend/index.ts';
 import { provisionDemoFleet, type ProvisionedMeter } from '../simulators/index.ts';
 import { createToken, createUser, syncCatalogue } from '../modules/access/index.ts';
 import { saveRule, startRules, type Rules } from '../rules/index.ts';
-import { wireAlarmOrders, type AlarmOrders } from '../server/alarm-orders.ts';
-import { LiveFeed, FEED_STREAMS, type App } from '../server/index.ts';
+import { LiveFeed, FEED_STREAMS, wireAlarmOrders, type App, type AlarmOrders } from '../server/index.ts';
 
 const require = createRequire(import.meta.url);
 const helper = require('node-red-node-test-helper');

@@ -14,6 +14,11 @@ const ALL = Object.keys(ROLES);
 const READ_METERS = ['admin', 'ami_operator', 'billing_clerk', 'field_crew', 'warehouse_keeper', 'call_centre_agent', 'auditor'];
 const READ_STOCK = ['admin', 'field_crew', 'warehouse_keeper', 'auditor'];
 const READ_PARTIES = ['admin', 'billing_clerk', 'cashier', 'legal_officer', 'call_centre_agent', 'auditor'];
+const READ_PLACES = ['admin', 'billing_clerk', 'cashier', 'call_centre_agent', 'legal_officer', 'auditor', 'field_crew']; // registry.read = subscriptions.read
+const MANAGE_PLACES = ['admin', 'billing_clerk', 'call_centre_agent']; // registry.manage = subscriptions.manage
+const READ_WORKORDERS = ['admin', 'ami_operator', 'field_crew', 'call_centre_agent', 'auditor'];
+const READ_LEDGER = ['admin', 'billing_clerk', 'cashier', 'call_centre_agent', 'legal_officer', 'auditor'];
+const READ_BILLING = ['admin', 'billing_clerk', 'auditor'];
 
 /** route -> roles allowed; 'public' needs no login; 'authenticated' any logged-in role. */
 const MATRIX: Record<string, string[] | 'public' | 'authenticated'> = {
@@ -51,8 +56,66 @@ const MATRIX: Record<string, string[] | 'public' | 'authenticated'> = {
   'POST /api/v1/parties/:id/close': ['admin', 'call_centre_agent'],
   'GET /api/v1/parties': READ_PARTIES,
   'GET /api/v1/parties/:id': READ_PARTIES,
+  'POST /api/v1/addresses': MANAGE_PLACES,
+  'GET /api/v1/addresses': READ_PLACES,
+  'GET /api/v1/addresses/:id': READ_PLACES,
+  'POST /api/v1/premises': MANAGE_PLACES,
+  'POST /api/v1/installations': MANAGE_PLACES,
+  'GET /api/v1/installations/:id': READ_PLACES,
+  'GET /api/v1/installations/nearest': READ_PLACES,
+  'POST /api/v1/subscriptions': MANAGE_PLACES,
+  'GET /api/v1/subscriptions/:id': READ_PLACES,
+  'POST /api/v1/subscriptions/:id/events': MANAGE_PLACES,
+  'POST /api/v1/subscriptions/:id/tariffs': MANAGE_PLACES,
+  'POST /api/v1/installations/:id/meters': MANAGE_PLACES,
+  'GET /api/v1/installations/:id/meters': READ_PLACES,
+  'GET /api/v1/meter-history/:id': READ_PLACES,
+  'POST /api/v1/subscriptions/within': READ_PLACES,
+  'GET /api/v1/subscriptions/counts': READ_PLACES,
+  'GET /api/v1/parties/by-address': READ_PARTIES,
+  'GET /api/v1/parties/near': READ_PARTIES,
+  'GET /api/v1/work-orders': READ_WORKORDERS,
+  'GET /api/v1/work-orders/:id': READ_WORKORDERS,
+  'GET /api/v1/work-orders/:id/photos/:photoId': READ_WORKORDERS,
+  'POST /api/v1/work-orders': ['admin', 'ami_operator'],
+  'POST /api/v1/work-orders/:id/assignment': ['admin', 'ami_operator'],
+  'POST /api/v1/work-orders/:id/transitions': ['admin', 'ami_operator'],
+  'POST /api/v1/work-orders/:id/start': ['admin', 'field_crew'],
+  'POST /api/v1/work-orders/:id/complete': ['admin', 'field_crew'],
+  'POST /api/v1/work-orders/:id/comments': ['admin', 'field_crew'],
+  'POST /api/v1/work-orders/:id/photos': ['admin', 'field_crew'],
+  'GET /api/v1/crews': READ_WORKORDERS,
+  'POST /api/v1/crews': ['admin', 'ami_operator'],
+  'PATCH /api/v1/crews/:code': ['admin', 'ami_operator'],
+  'POST /api/v1/notices': ['admin', 'call_centre_agent'],
+  'POST /api/v1/calibrations': ['admin', 'field_crew', 'warehouse_keeper'],
+  'GET /api/v1/calibrations': READ_WORKORDERS,
+  'GET /api/v1/accounts/:id/statement': READ_LEDGER,
+  'GET /api/v1/accounts/:id/open-items': READ_LEDGER,
+  'GET /api/v1/accounts/:id/aging': READ_LEDGER,
+  'POST /api/v1/accounts/:id/invoices': ['admin', 'billing_clerk'],
+  'GET /api/v1/invoices/:number/pdf': READ_LEDGER,
+  'GET /api/v1/tariffs': READ_BILLING,
+  'GET /api/v1/tariffs/:code': READ_BILLING,
+  'POST /api/v1/tariffs': ['admin', 'billing_clerk'],
+  'POST /api/v1/tariffs/:code/versions': ['admin', 'billing_clerk'],
+  'POST /api/v1/bill-runs': ['admin', 'billing_clerk'],
+  'GET /api/v1/bill-runs': READ_BILLING,
+  'GET /api/v1/bill-runs/:id': READ_BILLING,
+  'GET /api/v1/accruals/outsorted': READ_BILLING,
+  'GET /api/v1/accruals/:id': READ_BILLING,
+  'POST /api/v1/accruals/:id/release': ['admin', 'billing_clerk'],
+  'POST /api/v1/accruals/:id/rerate': ['admin', 'billing_clerk'],
+  'POST /api/v1/accruals/:id/reverse': ['admin', 'billing_clerk'],
+  'GET /api/v1/alarms': ['admin', 'ami_operator', 'field_crew', 'call_centre_agent', 'auditor'],
+  'POST /api/v1/alarms/:id/acknowledge': ['admin', 'ami_operator'],
+  'POST /api/v1/alarms/:id/clear': ['admin', 'ami_operator'],
+  'GET /api/v1/rules': ['admin', 'ami_operator', 'field_crew', 'call_centre_agent', 'auditor'],
+  'POST /api/v1/rules': ['admin', 'ami_operator'],
   // Any logged-in user may ask; each stream is served only with its permission (alarms.read, workorders.read).
   'GET /api/v1/feed': ['admin', 'ami_operator', 'field_crew', 'call_centre_agent', 'auditor'],
+  'GET /api/v1/web-config': 'public',
+  'GET /*': 'public', // the web console's files and its screens (SPA fallback); the API keeps its 404
 };
 
 const SAMPLE_PARAMS: Record<string, string> = { serial: 'NO-SUCH-METER', username: 'no-such-user', id: '999999', code: 'NO-SUCH-WH' };

@@ -20,6 +20,23 @@ export const PERMISSIONS = {
   'warehouse.stock.read': 'See meters in stock, per warehouse in scope',
   'warehouse.stock.move': 'Receive meters into, and move them out of, warehouses in scope',
   'warehouse.manage': 'Create warehouses and set their region',
+  'registry.read': 'See addresses, premises and installations, and ask spatial questions about them',
+  'registry.manage': 'Create addresses, premises and installations; import address files',
+  'subscriptions.read': 'See subscriptions, their lifecycle, tariffs and meters fitted, and query them on the map',
+  'subscriptions.manage': 'Move-in, move-out, transfer, freeze, cut-off, reconnect, cancel; assign tariffs; install and exchange meters',
+  'workorders.read': 'See work orders, their trail and photos, crews and calibrations',
+  'workorders.manage': 'Create, route, assign, reassign and move work orders through any allowed status; manage crews',
+  'workorders.field': 'Start, comment on, photograph and complete the work orders assigned to your own crew',
+  'calibration.record': 'Record meter calibration results (a failed one opens a replacement order)',
+  'notices.create': 'Take call-centre notices (ihbar) that open work orders',
+  'ledger.read': 'See current accounts: statements, open items, aging, invoices',
+  'ledger.invoice': 'Issue bulk invoices over a current account\'s open accruals',
+  'billing.read': 'See bill runs and their progress, accruals and the bills held for review',
+  'billing.run': 'Start bill runs, release or re-rate outsorted bills, reverse and re-accrue accruals',
+  'tariffs.manage': 'Create tariffs and add their versions',
+  'alarms.read': 'See alarms and the rules that raise them',
+  'alarms.manage': 'Acknowledge and clear alarms',
+  'rules.manage': 'Write rules: new rules and new versions of existing ones',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -29,14 +46,14 @@ export type RoutePermission = Permission | typeof PUBLIC;
 
 export const ROLES: Record<string, { name: string; permissions: Permission[] }> = {
   admin: { name: 'Administrator', permissions: Object.keys(PERMISSIONS) as Permission[] },
-  ami_operator: { name: 'AMI operator', permissions: ['meters.read', 'meters.manage', 'devices.credentials', 'ingest.dead_letters.read', 'readings.write'] },
-  billing_clerk: { name: 'Billing clerk', permissions: ['meters.read', 'parties.read'] },
-  cashier: { name: 'Cashier', permissions: ['parties.read'] },
-  field_crew: { name: 'Field crew', permissions: ['meters.read', 'warehouse.stock.read'] },
-  warehouse_keeper: { name: 'Warehouse keeper', permissions: ['meters.read', 'warehouse.stock.read', 'warehouse.stock.move'] },
-  legal_officer: { name: 'Legal officer', permissions: ['parties.read', 'pii.reveal'] },
-  call_centre_agent: { name: 'Call-centre agent', permissions: ['parties.read', 'parties.manage', 'meters.read'] },
-  auditor: { name: 'Read-only auditor', permissions: ['meters.read', 'parties.read', 'audit.read', 'ingest.dead_letters.read', 'warehouse.stock.read'] },
+  ami_operator: { name: 'AMI operator', permissions: ['meters.read', 'meters.manage', 'devices.credentials', 'ingest.dead_letters.read', 'readings.write', 'workorders.read', 'workorders.manage', 'alarms.read', 'alarms.manage', 'rules.manage'] },
+  billing_clerk: { name: 'Billing clerk', permissions: ['meters.read', 'parties.read', 'ledger.read', 'ledger.invoice', 'registry.read', 'subscriptions.read', 'registry.manage', 'subscriptions.manage', 'billing.read', 'billing.run', 'tariffs.manage'] },
+  cashier: { name: 'Cashier', permissions: ['parties.read', 'ledger.read', 'registry.read', 'subscriptions.read'] },
+  field_crew: { name: 'Field crew', permissions: ['meters.read', 'warehouse.stock.read', 'workorders.read', 'workorders.field', 'calibration.record', 'registry.read', 'subscriptions.read', 'alarms.read'] },
+  warehouse_keeper: { name: 'Warehouse keeper', permissions: ['meters.read', 'warehouse.stock.read', 'warehouse.stock.move', 'calibration.record'] },
+  legal_officer: { name: 'Legal officer', permissions: ['parties.read', 'pii.reveal', 'ledger.read', 'registry.read', 'subscriptions.read'] },
+  call_centre_agent: { name: 'Call-centre agent', permissions: ['parties.read', 'parties.manage', 'meters.read', 'workorders.read', 'notices.create', 'ledger.read', 'registry.read', 'subscriptions.read', 'registry.manage', 'subscriptions.manage', 'alarms.read'] },
+  auditor: { name: 'Read-only auditor', permissions: ['meters.read', 'parties.read', 'audit.read', 'ingest.dead_letters.read', 'warehouse.stock.read', 'workorders.read', 'ledger.read', 'registry.read', 'subscriptions.read', 'billing.read', 'alarms.read'] },
 };
 
 /**

@@ -4,7 +4,8 @@
  * Any logged-in user may open it; each stream is served only to those holding its permission (an explicit request
  * for a stream one may not read is refused with 403). Clients must ask for `text/event-stream` (EventSource does):
  * anything else gets 406 rather than a response that never ends. A heartbeat comment every 15 s keeps proxies from
- * closing an idle stream; a client that stops reading is disconnected once 1 MB waits for it.
+ * closing an idle stream; a client that stops reading is disconnected once 1 MB waits for it. Streams end when the
+ * server closes.
  */
 import { z } from 'zod';
 import { AboneError } from '../../../platform/errors.ts';
@@ -17,6 +18,11 @@ const MAX_BUFFERED_BYTES = 1_000_000;
 
 export function feedRoutes(app: App, deps: { feed: LiveFeed }): void {
   const { feed } = deps;
+  // A stream never ends by itself: without this, closing the server would wait for every open browser tab.
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const close of [...open]) close();
+  });
   app.get(
     '/api/v1/feed',
     {
@@ -45,10 +51,12 @@ export function feedRoutes(app: App, deps: { feed: LiveFeed }): void {
       res.write(`: streams ${[...streams].join(',')}\n\n`);
       let seq = 0;
       const close = () => {
+        open.delete(close);
         unsubscribe();
         clearInterval(heartbeat);
         res.end();
       };
+      open.add(close);
       const unsubscribe = feed.subscribe((e) => {
         if (!streams.has(e.stream)) return;
         if (res.writableLength > MAX_BUFFERED_BYTES) return close();

@@ -6,7 +6,12 @@ import type pg from 'pg';
 import { accessRoutes, type LoginThrottle } from '../../../modules/access/index.ts';
 import { DeviceRegistry, type IngestPipeline } from '../../../headend/index.ts';
 import { registryRoutes } from '../../../modules/registry/index.ts';
+import { subscriptionRoutes } from '../../../modules/subscriptions/index.ts';
 import { warehouseRoutes } from '../../../modules/warehouses/index.ts';
+import { workOrderRoutes } from '../../../modules/work-orders/index.ts';
+import { ledgerRoutes } from '../../../modules/ledger/index.ts';
+import { billingRoutes } from '../../../modules/billing/index.ts';
+import { rulesRoutes } from '../../../rules/index.ts';
 import type { App } from '../app.ts';
 import { healthRoutes, type BrokerStatus } from './health.ts';
 import { meterRoutes } from './meters.ts';
@@ -15,6 +20,7 @@ import { readingRoutes } from './readings.ts';
 import { loadSettings } from '../../../platform/config.ts';
 import { mqttSettings } from '../../../collectors/mqtt/index.ts';
 import { LiveFeed, FEED_STREAMS } from '../../live-feed.ts';
+import { webRoutes } from '../static.ts';
 
 export interface RouteDeps {
   pool: pg.Pool;
@@ -37,6 +43,12 @@ export function registerRoutes(app: App, deps: RouteDeps): void {
   const mqtt = loadSettings(mqttSettings); // one payload schema and one set of limits, whatever the transport
   readingRoutes(app, { registry, pipeline: deps.pipeline, limits: { maxBytes: mqtt.maxPayloadBytes, maxItems: mqtt.maxItems } });
   registryRoutes(app, { pool });
+  subscriptionRoutes(app, { pool, registry: deps.registry ?? new DeviceRegistry(pool) });
   feedRoutes(app, { feed: deps.feed ?? new LiveFeed(FEED_STREAMS) });
   warehouseRoutes(app, { pool, registry });
+  workOrderRoutes(app, { pool, meters: deps.registry ?? new DeviceRegistry(pool) });
+  ledgerRoutes(app, { pool });
+  billingRoutes(app, { pool });
+  rulesRoutes(app, { pool });
+  webRoutes(app); // last: its `/*` answers screens the console routes in the browser
 }
