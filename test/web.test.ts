@@ -17,6 +17,7 @@ import { startAbone, type AboneProcess } from './support/process.ts';
 import { createUser, ROLES, syncCatalogue } from '../modules/access/index.ts';
 import { announce } from '../platform/feed.ts';
 import { FEED_STREAMS } from '../server/index.ts';
+import { saveRule } from '../rules/index.ts';
 
 const CHROMIUM = process.env.ABONE_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = path.resolve(import.meta.dirname, '../web/screenshots');
@@ -38,6 +39,9 @@ describe('web console in a real browser', function () {
     for (const [username, role] of [['operator', 'ami_operator'], ['auditor', 'auditor'], ['cashier', 'cashier']]) {
       await createUser(db.pool, { username, displayName: username, password: PASSWORD, roles: [{ role }] });
     }
+    // Pressure above 100 bar raises an alarm: no demo meter (gas ~0.02 bar, water a few bar) reaches it, the test's
+    // own reading does.
+    await saveRule(db.pool, { code: 'web-test-pressure', name: 'Pressure far too high', severity: 'major', condition: { kind: 'out_of_band', channel: 'pressure', low: 0, high: 100 } }, 'system');
     abone = startAbone(['start'], {
       DATABASE_URL: db.url,
       MQTT_URL: '',
@@ -121,6 +125,32 @@ describe('web console in a real browser', function () {
     await operator.screenshot({ path: path.join(SHOTS, 'console-feed.png'), fullPage: true });
     await operator.context().close();
     await auditor.context().close();
+  });
+
+  it('acknowledges, from the feed, an alarm that a reading raised through the rules engine', async () => {
+    const page = await loginAs('operator');
+    await page.getByText('Bağlı', { exact: true }).waitFor();
+    // 420 bar from the operator's own session, through the HTTP readings route and the real pipeline and rules.
+    const stored = await page.evaluate(async () => {
+      const res = await fetch('/api/v1/meters/DEMO-G-000001/readings', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ readings: [{ ts: new Date(Date.now() - 60_000).toISOString(), ch: 'pressure', v: 420, u: 'bar' }] }),
+      });
+      return res.status;
+    });
+    assert.equal(stored, 201);
+    const { rows: meter } = await db.pool.query(`SELECT id FROM meter WHERE serial = 'DEMO-G-000001'`);
+    const raised = page.getByTestId('feed').locator(`tr[data-kind="raised"][data-meter-id="${meter[0].id}"]`).filter({ hasText: 'web-test-pressure' });
+    await raised.waitFor();
+    const alarmId = await raised.getAttribute('data-id');
+    await raised.getByRole('button', { name: 'Onayla' }).click();
+    // The acknowledgement comes back on the feed, and the alarm is acknowledged by this operator in the database.
+    await page.getByTestId('feed').locator(`tr[data-kind="acknowledged"][data-id="${alarmId}"]`).waitFor();
+    const { rows } = await db.pool.query('SELECT type, acknowledged, acknowledged_by FROM alarm WHERE id = $1', [alarmId]);
+    assert.deepEqual(rows, [{ type: 'web-test-pressure', acknowledged: true, acknowledged_by: 'operator' }]);
+    await page.screenshot({ path: path.join(SHOTS, 'console-alarm.png'), fullPage: true });
+    await page.context().close();
   });
 
   it('lists meters a page at a time and charts a meter channel at raw resolution', async () => {

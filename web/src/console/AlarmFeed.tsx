@@ -70,9 +70,10 @@ export function AlarmFeed() {
 function EventRow({ e, lng, manage, done, act }: { e: FeedEvent; lng: string; manage: boolean; done?: string; act: (id: string, a: 'acknowledge' | 'clear') => void }) {
   const { t } = useTranslation();
   const severity = typeof e.data.severity === 'string' ? e.data.severity : undefined;
-  const serial = typeof e.data.serial === 'string' ? e.data.serial : '';
+  // Alarms raised by the engine carry the meter's id; those read back from storage also its serial.
+  const serial = typeof e.data.serial === 'string' ? e.data.serial : e.data.meterId !== undefined ? `#${String(e.data.meterId)}` : '';
   return (
-    <Table.Tr data-stream={e.stream}>
+    <Table.Tr data-stream={e.stream} data-kind={e.kind} data-id={e.id} data-meter-id={e.data.meterId === undefined ? undefined : String(e.data.meterId)}>
       <Table.Td>{formatTime(e.at, lng)}</Table.Td>
       <Table.Td>
         {e.stream}.{e.kind} #{e.id}
