@@ -6,7 +6,9 @@
  * drop / gaps): the head-end pipeline alone, then the pipeline with the rules engine and an operator's rule set.
  * Messages are parsed before the clock starts (the MQTT parser is the same in both runs and measured by
  * bench:ingest); each run is timed from the first submit to the last commit. Alarm latency is from the commit
- * listener that evaluates a reading to the commit of its alarm row, measured while the ingest load runs.
+ * listener that evaluates a reading to the commit of its alarm row, measured while the ingest load runs. Order
+ * latency is from the commit of the reading that raised an alarm to the commit of its routed work order (the
+ * composition's alarm → work-order wiring, 20 crews), also under load.
  */
 import './quiet.ts';
 import { parseArgs } from 'node:util';
@@ -14,6 +16,9 @@ import { parseMqttMessage } from '../collectors/mqtt/index.ts';
 import { startHeadend, type IngestMessage, type MeterModelInput } from '../headend/index.ts';
 import { alignToHour, faultPlan, HOUR_MS, simulateMessagesForBench, type SimMeter } from '../simulators/index.ts';
 import { RuleEngine, saveRule, startRules, validateRule, type RuleVersion } from '../rules/index.ts';
+import { createCrew, onWorkOrderChange } from '../modules/work-orders/index.ts';
+import { PERMISSIONS, type Actor, type Permission } from '../modules/access/index.ts';
+import { wireAlarmOrders } from '../server/index.ts';
 import { openBenchServer, ensurePartitions } from './db.ts';
 
 const { values: opt } = parseArgs({
@@ -51,6 +56,8 @@ const RULES = [
   { code: 'zero-7d', name: 'No consumption for 7 days', severity: 'warning', condition: { kind: 'zero_consumption', days: 7 } },
 ];
 
+const DISPATCHER: Actor = { userId: 0, username: 'bench', via: 'session', permissions: new Map(Object.keys(PERMISSIONS).map((p) => [p as Permission, { regions: null, warehouses: null }])) };
+
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
@@ -73,6 +80,21 @@ async function main(): Promise<void> {
     for (const m of MODELS) await headend.registry.upsertModel(m);
     await headend.registry.addMeters(meters.map((m) => ({ serial: m.serial, model: MODELS[m.commodity === 'gas' ? 0 : 1].code })));
     for (const r of RULES) await saveRule(db.pool, r, 'system');
+    // Each meter sends one message in this bench, so the time of the commit that carried a meter's readings is the
+    // time of the reading that raised its alarms. Registered before the rules, so it runs before they evaluate.
+    const committedAt = new Map<number, number>();
+    const orderAt = new Map<number, number>();
+    let wiring: ReturnType<typeof wireAlarmOrders> | undefined;
+    let unlisten = () => {};
+    if (withRules) {
+      headend.pipeline.onCommit((envs) => {
+        const t = performance.now();
+        for (const e of envs) if (e.meterId) committedAt.set(e.meterId, t);
+      });
+      for (let c = 0; c < 20; c++) await createCrew(db.pool, { code: `CREW-${c}`, name: `Crew ${c}`, region: `R${c % 4}`, skills: ['leak', 'metering', 'connection'], capacity: 1000, members: [] }, { actor: DISPATCHER });
+      unlisten = onWorkOrderChange((c) => c.kind === 'created' && orderAt.set(c.orderId, performance.now()));
+      wiring = wireAlarmOrders(db.pool, headend.registry);
+    }
     const rules = withRules ? await startRules(db.pool, headend.pipeline, { rebuildHours: 0, reloadMs: 600_000, sweepMs: 3_600_000 }) : undefined;
     const parsed: IngestMessage[] = messages.map((m) => parseMqttMessage(m.topic, m.payload, LIMITS));
     log(`${withRules ? 'pipeline + rules' : 'pipeline alone'}: ${readings} readings in ${parsed.length} messages`);
@@ -88,6 +110,15 @@ async function main(): Promise<void> {
     await rules?.idle();
     const { rows } = await db.pool.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE active)::int AS active, coalesce(sum(repeat_count), 0)::int AS repeats FROM alarm`);
     const lat = rules?.latencies() ?? [];
+    const orderLat: number[] = [];
+    if (withRules) {
+      // Orders follow alarms asynchronously: wait until every alarm has its order (the sweep would catch a straggler).
+      while ((await db.pool.query(`SELECT count(*)::int AS n FROM work_order WHERE source = 'alarm'`)).rows[0].n < rows[0].n) await new Promise((r) => setTimeout(r, 100));
+      const { rows: orders } = await db.pool.query(`SELECT w.id, a.meter_id FROM work_order w JOIN alarm a ON a.id::text = w.source_ref WHERE w.source = 'alarm'`);
+      for (const o of orders) if (orderAt.has(o.id) && committedAt.has(o.meter_id)) orderLat.push(orderAt.get(o.id)! - committedAt.get(o.meter_id)!);
+      wiring?.stop();
+      unlisten();
+    }
     results.push({
       path: withRules ? 'pipeline + rules engine' : 'pipeline alone',
       readings,
@@ -98,6 +129,9 @@ async function main(): Promise<void> {
       'p50 ms': lat.length ? pct(lat, 50).toFixed(1) : '-',
       'p99 ms': lat.length ? pct(lat, 99).toFixed(1) : '-',
       'max ms': lat.length ? Math.max(...lat).toFixed(1) : '-',
+      orders: orderLat.length || '-',
+      'order p50 ms': orderLat.length ? pct(orderLat, 50).toFixed(1) : '-',
+      'order p99 ms': orderLat.length ? pct(orderLat, 99).toFixed(1) : '-',
     });
     if (rules) log(`engine: ${JSON.stringify(rules.engine.stats)}; writes: ${JSON.stringify(rules.backlog())}`);
     await rules?.stop();
@@ -124,7 +158,7 @@ function engineAlone(parsed: IngestMessage[], meters: SimMeter[], readings: numb
   let transitions = 0;
   for (const b of batches) transitions += engine.evaluate(b).length;
   const seconds = (performance.now() - started) / 1000;
-  return { path: 'engine alone (no I/O, 1 core)', readings, seconds: seconds.toFixed(2), 'readings/s': Math.round(readings / seconds), alarms: '-', transitions, 'p50 ms': '-', 'p99 ms': '-', 'max ms': '-' };
+  return { path: 'engine alone (no I/O, 1 core)', readings, seconds: seconds.toFixed(2), 'readings/s': Math.round(readings / seconds), alarms: '-', transitions, 'p50 ms': '-', 'p99 ms': '-', 'max ms': '-', orders: '-', 'order p50 ms': '-', 'order p99 ms': '-' };
 }
 
 main().catch((err) => {
