@@ -21,6 +21,7 @@ import { saveRule } from '../rules/index.ts';
 
 const CHROMIUM = process.env.ABONE_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = path.resolve(import.meta.dirname, '../web/screenshots');
+const AXE = path.resolve(import.meta.dirname, '../node_modules/axe-core/axe.min.js');
 const PASSWORD = `Pw-${randomBytes(12).toString('hex')}`;
 
 /** A feed stream the AMI operator may read, once the contexts have wired one (server/live-feed.ts). */
@@ -67,15 +68,31 @@ describe('web console in a real browser', function () {
     await db?.drop();
   });
 
+  /** axe-core in the page: no WCAG 2 A/AA violation (labels, contrast, names, landmarks) on the screen as it is. */
+  const expectAccessible = async (page: Page, screen: string) => {
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => {
+      const result = await (window as any).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
+      return result.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
+    });
+    assert.deepEqual(violations, [], `accessibility of ${screen}`);
+  };
+
   /** A fresh browser profile (no cookie, no stored language), logged in through the login form. */
   const loginAs = async (username: string): Promise<Page> => {
     const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 800 } }); // the UI must not follow the browser's language
     const page = await context.newPage();
     page.setDefaultTimeout(0);
     await page.goto(base + '/');
-    await page.getByLabel('Kullanıcı adı').fill(username);
-    await page.getByLabel('Parola').fill(PASSWORD); // the label also carries the required-field star
-    await page.getByRole('button', { name: 'Giriş yap' }).click();
+    await page.getByRole('button', { name: 'Giriş yap' }).waitFor();
+    await expectAccessible(page, 'login');
+    // By keyboard alone: the username field, Tab to the password, Enter submits.
+    await page.getByLabel('Kullanıcı adı').focus();
+    await page.keyboard.type(username);
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLInputElement).name), 'password');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
     await page.getByTestId('username').filter({ hasText: username }).waitFor();
     return page;
   };
@@ -89,6 +106,7 @@ describe('web console in a real browser', function () {
     await page.locator('section', { hasText: 'Sistem durumu' }).getByText('Çalışıyor').first().waitFor();
     // Two /metrics samples apart, with the demo fleet publishing: a rate in readings per second, Turkish decimals.
     await page.getByTestId('ingest-rate').filter({ hasText: /^\d+(,\d)? okuma\/sn$/ }).waitFor();
+    await expectAccessible(page, 'console');
     await page.screenshot({ path: path.join(SHOTS, 'console-tr.png'), fullPage: true });
     await page.context().close();
   });
@@ -122,6 +140,7 @@ describe('web console in a real browser', function () {
       await row(auditor).waitFor();
       assert.equal(await row(auditor).getByRole('button').count(), 0); // auditors read alarms, they do not act on them
     }
+    await expectAccessible(operator, 'console with feed events');
     await operator.screenshot({ path: path.join(SHOTS, 'console-feed.png'), fullPage: true });
     await operator.context().close();
     await auditor.context().close();
@@ -158,6 +177,7 @@ describe('web console in a real browser', function () {
     await page.getByRole('link', { name: 'Sayaçlar' }).click();
     await page.getByText('Toplam 4 sayaç').waitFor();
     assert.equal(await page.getByTestId('meters').locator('tbody tr').count(), 4);
+    await expectAccessible(page, 'meters');
     await page.screenshot({ path: path.join(SHOTS, 'meters.png'), fullPage: true });
     const serial = (await page.getByTestId('meters').locator('tbody tr a').first().innerText()).trim();
     await page.getByRole('link', { name: serial }).click();
@@ -166,6 +186,7 @@ describe('web console in a real browser', function () {
     await page.getByText(/^Son 2 gün · en yeni okuma/).waitFor(); // raw: the two days up to the newest reading
     await page.getByTestId('series-chart').locator('canvas').waitFor();
     assert.equal(new URL(page.url()).pathname, `/meters/${encodeURIComponent(serial)}`);
+    await expectAccessible(page, 'meter');
     await page.screenshot({ path: path.join(SHOTS, 'meter.png'), fullPage: true });
     // A reload of a screen path is answered by the console (SPA fallback), not by a 404.
     await page.reload();
@@ -179,6 +200,7 @@ describe('web console in a real browser', function () {
     await page.locator('[data-testid="map"][data-map-ready="true"]').waitFor();
     const layers = await page.evaluate(() => document.querySelector('[data-testid="map"] canvas') !== null);
     assert.equal(layers, true);
+    await expectAccessible(page, 'map');
     await page.screenshot({ path: path.join(SHOTS, 'map.png'), fullPage: true });
     await page.context().close();
   });

@@ -19,7 +19,7 @@ export function App() {
   if (me.isPending) {
     return (
       <Center h="100vh">
-        <Loader aria-label={t('app.loading')} />
+        <Loader role="status" aria-label={t('app.loading')} />
       </Center>
     );
   }
@@ -27,7 +27,7 @@ export function App() {
   return (
     <SessionProvider me={me.data}>
       <Shell>
-        <Suspense fallback={<Loader aria-label={t('app.loading')} />}>
+        <Suspense fallback={<Loader role="status" aria-label={t('app.loading')} />}>
           <Screen />
         </Suspense>
       </Shell>

@@ -84,10 +84,10 @@ function EventRow({ e, lng, manage, done, act }: { e: FeedEvent; lng: string; ma
       <Table.Td>
         {manage && (
           <Group gap={4} wrap="nowrap">
-            <Button size="compact-xs" variant="light" disabled={!!done} onClick={() => act(e.id, 'acknowledge')}>
+            <Button size="compact-xs" disabled={!!done} onClick={() => act(e.id, 'acknowledge')}>
               {t('feed.acknowledge')}
             </Button>
-            <Button size="compact-xs" variant="light" color="gray" disabled={done === 'clear'} onClick={() => act(e.id, 'clear')}>
+            <Button size="compact-xs" variant="default" disabled={done === 'clear'} onClick={() => act(e.id, 'clear')}>
               {t('feed.clear')}
             </Button>
           </Group>

@@ -29,7 +29,7 @@ export function HealthPanel() {
 
   const h = health.data;
   const up = (ok: boolean | undefined) => (
-    <Badge color={ok ? 'green' : 'red'} variant="light">
+    <Badge color={ok ? 'green' : 'red'}>
       {ok ? t('health.ok') : t('health.down')}
     </Badge>
   );

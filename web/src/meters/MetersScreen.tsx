@@ -49,7 +49,7 @@ export function MetersScreen() {
               <Table.Td>{m.model}</Table.Td>
               <Table.Td>{t(`commodity.${m.commodity}`)}</Table.Td>
               <Table.Td>
-                <Badge variant="light">{m.status}</Badge>
+                <Badge>{m.status}</Badge>
               </Table.Td>
             </Table.Tr>
           ))}
