@@ -5,7 +5,8 @@
  * event arrive and reads a meter's chart; roles without a permission do not see its controls.
  *
  * Every wait is on a condition (Playwright's timeouts are off); mocha's timeout only stops a hung run. Screenshots of
- * each screen go to web/screenshots/ (linked from docs/web.md).
+ * each screen go to .tmp/screenshots/ (or ABONE_SCREENSHOTS_DIR; `ABONE_SCREENSHOTS_DIR=web/screenshots` refreshes the
+ * committed ones that docs/web.md shows), so a test run leaves the working tree as it found it.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -20,7 +21,7 @@ import { FEED_STREAMS } from '../server/index.ts';
 import { saveRule } from '../rules/index.ts';
 
 const CHROMIUM = process.env.ABONE_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = path.resolve(import.meta.dirname, '../web/screenshots');
+const SHOTS = path.resolve(import.meta.dirname, '..', process.env.ABONE_SCREENSHOTS_DIR ?? '.tmp/screenshots');
 const AXE = path.resolve(import.meta.dirname, '../node_modules/axe-core/axe.min.js');
 const PASSWORD = `Pw-${randomBytes(12).toString('hex')}`;
 
