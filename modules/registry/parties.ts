@@ -14,7 +14,7 @@ import { isTrIban, normaliseIban } from './iban.ts';
 import { nameKey } from './name-key.ts';
 import { expectedNationalId, hasNationalIdShape, isValidNationalId, normaliseNationalId, type PartyKind } from './national-id.ts';
 import { PARTY_COLUMNS, partyView, shownFields, type PartyRow, type PartyView } from './party-view.ts';
-import { normalisePhone } from './phone.ts';
+import { normalisePhone } from '../../platform/phone.ts';
 
 const log = contextLogger('registry');
 

@@ -4,7 +4,7 @@ import { AboneError } from '../../platform/errors.ts';
 import { loadSettings } from '../../platform/config.ts';
 import { isVkn } from './national-id.ts';
 import { isTrIban, normaliseIban } from './iban.ts';
-import { normalisePhone } from './phone.ts';
+import { normalisePhone } from '../../platform/phone.ts';
 import { nameKey } from './name-key.ts';
 import { registrySettings } from './settings.ts';
 import { breakCheckDigit, makeIban, makeTckn, makeVkn } from './test-fixtures.ts';

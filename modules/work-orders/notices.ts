@@ -11,6 +11,7 @@ import type { CallContext } from './doer.ts';
 import { changeTransaction } from './events.ts';
 import { FreeText, insertOrder, Region, Serial } from './orders.ts';
 import type { OrderType, Priority, WorkOrder } from './order-view.ts';
+import { normalisePhone } from '../../platform/phone.ts';
 
 /** Notice kind → the order it opens and how urgent it is. A gas smell is an emergency. */
 export const NOTICE_KINDS = {
@@ -23,15 +24,6 @@ export const NOTICE_KINDS = {
   reading_dispute: { type: 'inspection', priority: 'low' },
   reconnection_request: { type: 'reconnection', priority: 'normal' },
 } as const satisfies Record<string, { type: OrderType; priority: Priority }>;
-
-/** E.164, or undefined. Turkish numbers come written many ways (0532 123 45 67, +90 532..., 532...). */
-export function normalisePhone(raw: string): string | undefined {
-  const s = raw.replace(/[\s().-]/g, '');
-  const turkish = /^(?:\+90|0090|90|0)?([2-58]\d{9})$/.exec(s);
-  if (turkish) return `+90${turkish[1]}`;
-  if (/^\+[1-9]\d{6,14}$/.test(s)) return s;
-  return undefined;
-}
 
 export const NoticeSchema = z
   .object({

@@ -1,7 +1,7 @@
 /**
- * Phone numbers are kept in E.164 (`+905321234567`), so SMS gateways and duplicate checks see one spelling.
- * Turkish numbers come written many ways (0532 123 45 67, +90 532 ..., 90532..., 532...); anything else must
- * already carry its country code after a `+`.
+ * Phone numbers (parties, reporters of notices) are kept in E.164 (`+905321234567`), so SMS gateways and duplicate
+ * checks see one spelling. Turkish numbers come written many ways (0532 123 45 67, +90 532 ..., 90532..., 532...);
+ * anything else must already carry its country code after a `+` (or `00`).
  */
 
 /** The E.164 form, or undefined when the input is not a phone number we can place. */
