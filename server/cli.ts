@@ -37,7 +37,7 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'start': {
-      if (process.env.ABONE_MODE !== 'headend') await ensureWebBuilt(); // the console is served on the API's port
+      if (!['headend', 'worker'].includes(process.env.ABONE_MODE ?? '')) await ensureWebBuilt(); // the console is served on the API's port
       const system = await startSystem();
       onSignal(() => system.stop());
       return;

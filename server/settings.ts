@@ -4,7 +4,7 @@ import { defineSettings, setting, int, port, bool } from '../platform/config.ts'
 export const serverSettings = defineSettings('server', {
   httpPort: setting('ABONE_HTTP_PORT', port(), 8080, 'HTTP port of the API, /health, /metrics and /docs; another free one is taken (and logged) when it is busy'),
   httpHost: setting('ABONE_HTTP_HOST', z.string().min(1), '0.0.0.0', 'address the HTTP server listens on'),
-  mode: setting('ABONE_MODE', z.enum(['all', 'api', 'headend']), 'all', 'which parts this process runs: all in one, only the API, or only ingest'),
+  mode: setting('ABONE_MODE', z.enum(['all', 'api', 'headend', 'worker']), 'all', 'which parts this process runs: all in one, only the API, only ingest, or only batch work (bill runs)'),
   demoMeters: setting('ABONE_DEMO_METERS', int(0, 100_000), 50, 'simulated meters started with the system (0: none); they publish over MQTT like real ones'),
   demoModbusDevices: setting('ABONE_DEMO_MODBUS_DEVICES', int(0, 100), 2, 'Modbus TCP device emulators started with the system (0: none); the head-end polls them like real meters'),
   demoDlmsDevices: setting('ABONE_DEMO_DLMS_DEVICES', int(0, 100), 1, 'DLMS/COSEM meter emulators started with the system (0: none); the head-end polls them over the TCP wrapper'),

@@ -17,6 +17,7 @@ import { startDlmsCollector } from '../collectors/dlms/index.ts';
 import { startAccess, actorForToken, can } from '../modules/access/index.ts';
 import { LiveFeed, FEED_STREAMS } from './live-feed.ts';
 import { wireAlarmOrders } from './alarm-orders.ts';
+import { startBillRunWorkers } from './bill-run-workers.ts';
 import { startRegistry } from '../modules/registry/index.ts';
 import { DeviceRegistry, startHeadend, type Headend } from '../headend/index.ts';
 import { startRules, rulesSettings } from '../rules/index.ts';
@@ -51,7 +52,7 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
     let headend: Headend | undefined;
     let broker: EmbeddedBroker | undefined;
     let consumer: BrokerConsumer | undefined;
-    if (settings.mode !== 'api') {
+    if (settings.mode === 'all' || settings.mode === 'headend') {
       headend = await startHeadend(db.pool, db.url);
       stops.push(headend.stop);
       // Rules listen to the pipeline's commits: started before any collector so no commit goes unseen; stopped before
@@ -83,6 +84,7 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
     const access = await startAccess(db.pool);
     // The daily KVKK retention job (anonymising closed parties) is business work: not in ingest-only processes.
     if (settings.mode !== 'headend') stops.push(startRegistry(db.pool).stop);
+    if (settings.mode === 'all' || settings.mode === 'worker') stops.push(startBillRunWorkers(db.pool).stop);
     const app = await createApp(db.pool);
     registerRoutes(app, { pool: db.pool, throttle: access.throttle, sessionHours: access.settings.sessionHours, cookieSecure: access.settings.cookieSecure, registry: headend?.registry, pipeline: headend?.pipeline, broker: brokerStatus, feed });
     const httpPort = await choosePort(

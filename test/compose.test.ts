@@ -91,7 +91,7 @@ describe('docker-compose.yml', () => {
 
   it('has the production services, each with a health check or a one-shot role, and only named volumes for data', () => {
     const names = services.map(([n]) => n).sort();
-    assert.deepEqual(names, ['api', 'grafana', 'grafana-grants', 'headend', 'mosquitto', 'node-red', 'postgres']);
+    assert.deepEqual(names, ['api', 'grafana', 'grafana-grants', 'headend', 'mosquitto', 'node-red', 'postgres', 'worker']);
     for (const [name, s] of services) {
       if (s.restart === 'no') continue; // grafana-grants runs once and exits
       assert.ok(s.healthcheck?.test, `${name} has a health check`);
@@ -103,6 +103,7 @@ describe('docker-compose.yml', () => {
     }
     assert.equal(compose.services.headend.environment.ABONE_MODE, 'headend');
     assert.equal(compose.services.api.environment.ABONE_MODE, 'api');
+    assert.equal(compose.services.worker.environment.ABONE_MODE, 'worker');
   });
 
   it('names only images that exist upstream (or the one it builds)', () => {
