@@ -43,7 +43,8 @@ export async function startHeadend(pool: pg.Pool, connectionString: string, over
   await storage.ensureAhead(settings.partitionsAhead);
   await storage.applyRetention(settings.retentionDays);
   const pipeline = new IngestPipeline(registry, storage, { connectionString, ...settings });
-  const rollups = startRollupWorker(pool, settings.rollupIntervalMs);
+  // Busy: the pipeline holds more than half of what it may queue, i.e. the writers are the bottleneck right now.
+  const rollups = startRollupWorker(pool, settings.rollupIntervalMs, () => pipeline.metrics.queueDepth > settings.maxQueuedRows / 2);
   // Partitions ahead and retention are checked daily; a long-running head-end never meets a missing month.
   const daily = setInterval(() => {
     storage.ensureAhead(settings.partitionsAhead).then(() => storage.applyRetention(settings.retentionDays)).catch((err) => log.warn({ err: err.message }, 'partition maintenance failed'));

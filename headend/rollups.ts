@@ -74,14 +74,20 @@ async function rollUp(c: pg.PoolClient, from: string, to: string, unit: 'day' | 
 }
 
 /** Runs `runRollups` every `intervalMs` until stopped; drains everything pending on each tick. */
-export function startRollupWorker(pool: pg.Pool, intervalMs: number): { stop(): Promise<void>; runNow(): Promise<void> } {
+export function startRollupWorker(pool: pg.Pool, intervalMs: number, busy: () => boolean = () => false, maxDeferMs = 60_000): { stop(): Promise<void>; runNow(): Promise<void> } {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   let scheduled = false;
-  const tick = async () => {
+  let lastRun = Date.now();
+  const tick = async (force = false) => {
     try {
       while (!stopped) {
+        // Ingest first: while the pipeline is under back-pressure, recomputing hours would take the database time the
+        // writers need. Nothing is lost by waiting (the marks stay pending), but never longer than `maxDeferMs`:
+        // under a long back-fill rollups advance one claim per interval, and catch up when the load eases.
+        if (!force && busy() && Date.now() - lastRun < maxDeferMs) break;
         const r = await runRollups(pool);
+        lastRun = Date.now();
         if (r.hours === 0) break;
         log.debug(r, 'rollups updated');
       }
@@ -94,10 +100,10 @@ export function startRollupWorker(pool: pg.Pool, intervalMs: number): { stop(): 
   const timer = setInterval(() => {
     if (scheduled) return;
     scheduled = true;
-    running = running.then(tick).finally(() => (scheduled = false));
+    running = running.then(() => tick()).finally(() => (scheduled = false));
   }, intervalMs);
   return {
-    runNow: () => (running = running.then(tick)),
+    runNow: () => (running = running.then(() => tick(true))),
     stop: async () => {
       stopped = true;
       clearInterval(timer);
