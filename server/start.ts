@@ -18,6 +18,7 @@ import { startAccess, actorForToken, can } from '../modules/access/index.ts';
 import { LiveFeed, FEED_STREAMS } from './live-feed.ts';
 import { wireAlarmOrders } from './alarm-orders.ts';
 import { startBillRunWorkers } from './bill-run-workers.ts';
+import { seedDemoOperations, DEMO_FAULTS } from './demo-operations.ts';
 import { startRegistry } from '../modules/registry/index.ts';
 import { DeviceRegistry, startHeadend, type Headend } from '../headend/index.ts';
 import { startRules, rulesSettings } from '../rules/index.ts';
@@ -57,6 +58,8 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
       stops.push(headend.stop);
       // Rules listen to the pipeline's commits: started before any collector so no commit goes unseen; stopped before
       // the head-end drains (what they miss then is replayed from storage at the next start, rules/rebuild.ts).
+      const demoOperations = settings.mode === 'all' && settings.demoMeters > 0 && settings.demoOperations;
+      if (demoOperations) await seedDemoOperations(db.pool); // before the rules start, so they start with its rules
       if (loadSettings(rulesSettings).enabled) {
         const rules = await startRules(db.pool, headend.pipeline);
         stops.push(rules.stop);
@@ -98,7 +101,7 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
     let demo: Demo | undefined;
     if (settings.mode === 'all' && headend && settings.demoMeters + settings.demoModbusDevices + settings.demoDlmsDevices > 0) {
       const mqttUrl = mqtt.url ?? `mqtt://127.0.0.1:${broker!.port}`;
-      demo = await startDemo({ registry: headend.registry, mqttUrl, meters: settings.demoMeters, modbusDevices: settings.demoModbusDevices, dlmsDevices: settings.demoDlmsDevices, intervalMs: settings.demoIntervalMs });
+      demo = await startDemo({ registry: headend.registry, mqttUrl, meters: settings.demoMeters, modbusDevices: settings.demoModbusDevices, dlmsDevices: settings.demoDlmsDevices, intervalMs: settings.demoIntervalMs, faults: settings.demoOperations ? DEMO_FAULTS : undefined });
       stops.push(demo.stop);
     }
     if (headend && settings.polling) {

@@ -111,6 +111,18 @@ describe('first run: abone start on embedded defaults', function () {
     assert.ok(hourly.points.every((p: { value: number }) => p.value >= 0));
   });
 
+  it('runs the starter rules on the demo fleet: its injected faults raise alarms that open routed work orders', async () => {
+    const rules = (await get('/api/v1/rules')).body.items.map((r: { code: string }) => r.code).sort();
+    assert.deepEqual(rules, ['gas-pressure', 'leak', 'reverse-flow', 'tamper', 'water-pressure']);
+    const alarm = await eventually(async () => (await get('/api/v1/alarms?limit=1')).body.items?.[0], 120_000);
+    assert.ok(['tamper', 'leak', 'reverse-flow', 'gas-pressure', 'water-pressure'].includes(alarm.type), alarm.type);
+    const order = await eventually(async () => {
+      const items = (await get('/api/v1/work-orders?limit=100')).body.items as Array<{ source: string; sourceRef: string; crew: string | null }> | undefined;
+      return items?.find((o) => o.source === 'alarm' && o.sourceRef === String(alarm.id));
+    });
+    assert.ok(['DEMO-LEAK', 'DEMO-METER'].includes(String(order.crew)), `routed to a demo crew, got ${order.crew}`);
+  });
+
   it('serves the OpenAPI document at /docs', async () => {
     const { status, body } = await get('/docs/json');
     assert.equal(status, 200);
