@@ -56,10 +56,10 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
     if (settings.mode === 'all' || settings.mode === 'headend') {
       headend = await startHeadend(db.pool, db.url);
       stops.push(headend.stop);
-      // Rules listen to the pipeline's commits: started before any collector so no commit goes unseen; stopped before
-      // the head-end drains (what they miss then is replayed from storage at the next start, rules/rebuild.ts).
       const demoOperations = settings.mode === 'all' && settings.demoMeters > 0 && settings.demoOperations;
       if (demoOperations) await seedDemoOperations(db.pool); // before the rules start, so they start with its rules
+      // Rules listen to the pipeline's commits: started before any collector so no commit goes unseen; stopped before
+      // the head-end drains (what they miss then is replayed from storage at the next start, rules/rebuild.ts).
       if (loadSettings(rulesSettings).enabled) {
         const rules = await startRules(db.pool, headend.pipeline);
         stops.push(rules.stop);
