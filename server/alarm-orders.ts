@@ -23,19 +23,19 @@ export interface AlarmOrders {
   stop(): void;
 }
 
-export function wireAlarmOrders(pool: pg.Pool, registry: DeviceRegistry): AlarmOrders {
-  const open = async (alarm: Alarm): Promise<boolean> => {
-    const [meter] = await registry.byIds([alarm.meterId]);
+export function wireAlarmOrders(pool: pg.Pool, registry: DeviceRegistry, opts: { sweep?: boolean } = {}): AlarmOrders {
+  const open = async (alarm: Alarm, region: string | null | undefined): Promise<boolean> => {
     const order = await openWorkOrderFromAlarm(pool, {
       alarmId: alarm.id,
       meterId: alarm.meterId,
       alarmType: alarm.category ?? 'inspection',
       severity: alarm.severity,
       raisedAt: alarm.raisedAt,
-      region: meter?.region ?? undefined,
+      region: region ?? undefined,
     });
     return order.created;
   };
+  const regionsOf = async (alarms: Alarm[]) => new Map((await registry.byIds([...new Set(alarms.map((a) => a.meterId))])).map((m) => [m.id, m.region]));
   const handle = async ({ change, alarm }: AlarmChange) => {
     await announce(pool, {
       stream: 'alarms',
@@ -43,23 +43,27 @@ export function wireAlarmOrders(pool: pg.Pool, registry: DeviceRegistry): AlarmO
       id: String(alarm.id),
       data: { meterId: alarm.meterId, serial: alarm.serial, type: alarm.type, category: alarm.category, severity: alarm.severity, state: alarm.state, acknowledged: alarm.acknowledged, raisedAt: alarm.raisedAt },
     });
-    if (change === 'raised') await open(alarm);
+    if (change === 'raised') await open(alarm, (await regionsOf([alarm])).get(alarm.meterId));
   };
   const unsubscribe = onAlarmChange((c) => void handle(c).catch((err) => log.warn({ err: err.message, alarm: c.alarm.id }, 'alarm change not carried to the feed or a work order; the sweep retries the order')));
   const sweep = async () => {
+    const alarms = await listAlarms(pool, { state: 'active', limit: SWEEP_LIMIT });
+    const regions = await regionsOf(alarms);
     let opened = 0;
-    for (const alarm of await listAlarms(pool, { state: 'active', limit: SWEEP_LIMIT })) if (await open(alarm)) opened++;
+    for (const alarm of alarms) if (await open(alarm, regions.get(alarm.meterId))) opened++;
     if (opened) log.warn({ opened }, 'opened work orders for active alarms that had none');
     return opened;
   };
-  const timer = setInterval(() => void sweep().catch((err) => log.warn({ err: err.message }, 'alarm order sweep failed')), SWEEP_MS);
-  timer.unref();
-  void sweep().catch((err) => log.warn({ err: err.message }, 'alarm order sweep failed'));
+  // Only where alarms are raised (the processes running the rules): elsewhere the sweep would repeat the same work.
+  const sweepQuietly = () => void sweep().catch((err) => log.warn({ err: err.message }, 'alarm order sweep failed'));
+  const timer = (opts.sweep ?? true) ? setInterval(sweepQuietly, SWEEP_MS) : undefined;
+  timer?.unref();
+  if (timer) sweepQuietly();
   return {
     sweep,
     stop() {
       unsubscribe();
-      clearInterval(timer);
+      if (timer) clearInterval(timer);
     },
   };
 }

@@ -47,8 +47,10 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
     const feed = new LiveFeed(FEED_STREAMS);
     await feed.start(db.url);
     stops.push(() => feed.stop());
-    // Before the rules start: every alarm they raise is announced and opens its work order.
-    const alarmOrders = wireAlarmOrders(db.pool, new DeviceRegistry(db.pool));
+    // Before the rules start: every alarm they raise is announced and opens its work order. Every process announces
+    // the alarm changes it makes (the API acknowledges and clears); only those running the rules sweep for orders.
+    const runsRules = (settings.mode === 'all' || settings.mode === 'headend') && loadSettings(rulesSettings).enabled;
+    const alarmOrders = wireAlarmOrders(db.pool, new DeviceRegistry(db.pool), { sweep: runsRules });
     stops.push(async () => alarmOrders.stop());
     let headend: Headend | undefined;
     let broker: EmbeddedBroker | undefined;
@@ -60,7 +62,7 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
       if (demoOperations) await seedDemoOperations(db.pool); // before the rules start, so they start with its rules
       // Rules listen to the pipeline's commits: started before any collector so no commit goes unseen; stopped before
       // the head-end drains (what they miss then is replayed from storage at the next start, rules/rebuild.ts).
-      if (loadSettings(rulesSettings).enabled) {
+      if (runsRules) {
         const rules = await startRules(db.pool, headend.pipeline);
         stops.push(rules.stop);
       }
