@@ -29,6 +29,8 @@ export function readingRoutes(app: App, deps: { registry: DeviceRegistry; pipeli
         const { pipeline } = deps;
         if (!pipeline) throw new AboneError('ABONE_ERR_HEADEND_INGEST_NOT_HERE');
         await deps.registry.get(req.params.serial); // 404 for an unknown meter
+        // Serialised again so the one payload parser (limits, schema, reasons) is the MQTT one; an integration route's
+        // batches are small, and a second parser for HTTP would drift from it.
         const message = parseMqttMessage(topicFor(req.params.serial, kind), Buffer.from(JSON.stringify(req.body)), deps.limits);
         if (message.rejection) throw new AboneError('ABONE_ERR_HEADEND_PAYLOAD_REFUSED', { problems: `${message.rejection.reason}: ${message.rejection.detail}` });
         const refused = await pipeline.refusals(message.envelopes);
