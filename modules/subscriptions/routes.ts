@@ -13,6 +13,7 @@ import { exchangeMeter, installationMeters, installMeter, meterHistory, removeMe
 import { ReadingSchema } from './readings.ts';
 import { readSubscription } from './subscription-view.ts';
 import { assignTariff, TariffAssignmentSchema } from './tariffs.ts';
+import { consoleReadRoutes } from './console-routes.ts';
 
 type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 
@@ -29,6 +30,7 @@ const MeterAction = z.discriminatedUnion('action', [
 export function subscriptionRoutes(app: App, deps: { pool: pg.Pool; registry: DeviceRegistry }): void {
   const { pool, registry } = deps;
   const ctx = (req: FastifyRequest): CallContext => ({ actor: actorOf(req), correlationId: req.id, ip: req.ip });
+  consoleReadRoutes(app, { pool }); // the web console's map and subscriber 360 reads
 
   app.post('/api/v1/subscriptions', { config: { permission: 'subscriptions.manage' }, schema: { summary: 'Move-in: a party takes an installation with a fitted meter, at an opening reading, on a tariff', body: MoveInSchema } },
     async (req, reply) => reply.status(201).send(await moveIn(pool, req.body, ctx(req))));
