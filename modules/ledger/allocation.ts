@@ -102,3 +102,43 @@ async function unallocated(c: pg.PoolClient, entryId: number): Promise<Money> {
   );
   return new Money(rows[0].free);
 }
+
+export interface Settlement {
+  itemId: number;
+  amount: string;
+}
+
+/**
+ * Several settlements of one credit entry in one statement, for callers that already hold the account lock and chose
+ * the amounts from a fresh read under it (a payment and its allocation in one transaction). The limits are checked
+ * again here, in bulk: each item's open amount and the entry's unallocated money.
+ */
+export async function allocateMany(c: pg.PoolClient, input: { accountId: number; sourceEntryId: number; onDate: string; settlements: Settlement[] }): Promise<Allocation[]> {
+  const wanted = input.settlements.filter((s) => new Money(s.amount).greaterThan(0));
+  if (!wanted.length) return [];
+  await lockAccount(c, input.accountId);
+  const ids = wanted.map((s) => s.itemId);
+  const { rows: open } = await c.query<{ id: number; open: string }>(
+    `SELECT i.id, (i.amount - coalesce((SELECT sum(amount) FROM ledger_allocation WHERE item_id = i.id), 0))::text AS open
+     FROM ledger_item i WHERE i.id = ANY($1::bigint[]) AND i.account_id = $2`,
+    [ids, input.accountId],
+  );
+  const openById = new Map(open.map((r) => [Number(r.id), new Money(r.open)]));
+  let total = new Money(0);
+  for (const s of wanted) {
+    const itemOpen = openById.get(s.itemId);
+    if (!itemOpen) throw new AboneError('ABONE_ERR_LEDGER_ITEM_NOT_FOUND', { id: s.itemId });
+    if (new Money(s.amount).greaterThan(itemOpen)) throw new AboneError('ABONE_ERR_LEDGER_OVER_ALLOCATION', { amount: s.amount, what: `the open amount of item ${s.itemId}`, available: itemOpen.toFixed(2) });
+    openById.set(s.itemId, itemOpen.minus(s.amount));
+    total = total.plus(s.amount);
+  }
+  const free = await unallocated(c, input.sourceEntryId);
+  if (total.greaterThan(free)) throw new AboneError('ABONE_ERR_LEDGER_OVER_ALLOCATION', { amount: total.toFixed(2), what: `the unallocated money of entry ${input.sourceEntryId}`, available: free.toFixed(2) });
+  const { rows } = await c.query<Allocation>(
+    `INSERT INTO ledger_allocation (item_id, source_entry_id, amount, on_date)
+     SELECT x.item, $1, x.amount, $2 FROM unnest($3::bigint[], $4::numeric[]) WITH ORDINALITY AS x(item, amount, n) ORDER BY x.n
+     RETURNING ${COLUMNS}`,
+    [input.sourceEntryId, input.onDate, ids, wanted.map((s) => s.amount)],
+  );
+  return rows;
+}

@@ -14,6 +14,8 @@ export const GL_ACCOUNTS = [
   'cash_clearing',
   'bank_clearing',
   'suspense',
+  'deposits_held',
+  'pos_clearing',
 ] as const;
 export type GlAccount = (typeof GL_ACCOUNTS)[number];
 export const RECEIVABLES: GlAccount = 'receivables';
@@ -24,12 +26,14 @@ export function isGlAccount(code: string): code is GlAccount {
 
 /**
  * What an entry does to a current account:
- * - `accrual`, `fee`: debit the receivable and open an item the subscriber must pay by its due date;
+ * - `accrual`, `fee`, `deposit`: debit the receivable and open an item the subscriber must pay by its due date (a
+ *   deposit credits `deposits_held`: money the utility holds, not revenue);
+ * - `refund`: debits the receivable with money paid back, opening an item its credit settles at once;
  * - `payment`, `credit`: credit the receivable with money that `allocate` then applies to items;
  * - `transfer`: moves between general-ledger accounts only (e.g. suspense → bank), no current account;
  * - `reversal`: only through `reverseEntry`, the mirror of an earlier entry.
  */
-export const ITEM_KINDS = ['accrual', 'fee'] as const;
+export const ITEM_KINDS = ['accrual', 'fee', 'deposit', 'refund'] as const;
 export const CREDIT_KINDS = ['payment', 'credit'] as const;
 export const POSTABLE_KINDS = [...ITEM_KINDS, ...CREDIT_KINDS, 'transfer'] as const;
 export type PostableKind = (typeof POSTABLE_KINDS)[number];

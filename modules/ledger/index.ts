@@ -6,14 +6,14 @@
 export { ledgerRoutes } from './routes.ts';
 export { ledgerSettings } from './settings.ts';
 export { GL_ACCOUNTS, type GlAccount, type EntryKind, type PostableKind } from './chart.ts';
-export { openAccount, accountForSubscription, type Account } from './accounts.ts';
+export { openAccount, accountForSubscription, requireAccount, type Account } from './accounts.ts';
 export { postEntry, loadEntry, type PostedEntry, type PostedLine, type OpenedItem } from './entries.ts';
 export type { EntryInput, LineInput, ItemInput } from './entry-rules.ts';
 export { reverseEntry, type ReversalInput } from './reversal.ts';
 export { postEntries, openAccounts, type BulkPosted } from './bulk-post.ts';
-export { allocate, type Allocation, type AllocationInput } from './allocation.ts';
-export { balance, openItems, unallocatedCredits, statement, type Balance, type OpenItem, type UnallocatedCredit, type Statement } from './reads.ts';
+export { allocate, allocateMany, type Allocation, type AllocationInput, type Settlement } from './allocation.ts';
+export { balance, openItems, unallocatedCredits, statement, creditSettlements, type CreditSettlements, type Balance, type OpenItem, type UnallocatedCredit, type Statement } from './reads.ts';
 export { aging, AGING_BUCKETS, type Aging, type AgingBucket } from './aging.ts';
 export { createInvoice, loadInvoice, type Invoice } from './invoices.ts';
 export { renderInvoicePdf } from './invoice-pdf.ts';
-export type { Db } from './db.ts';
+export { lockAccount, type Db } from './db.ts';

@@ -22,6 +22,8 @@ export interface Balance {
 export interface OpenItem {
   id: number;
   entryId: number;
+  /** The kind of the entry that opened the item: accrual, fee, deposit or refund. */
+  kind: string;
   period: string | null;
   businessDate: string;
   dueDate: string;
@@ -84,7 +86,7 @@ export async function openItems(db: Db, accountId: number, asOf?: string): Promi
   await requireAccount(db, accountId);
   const { rows } = await db.query<OpenItem>(
     `SELECT * FROM (
-       SELECT i.id, i.entry_id AS "entryId", i.period, to_char(e.business_date, 'YYYY-MM-DD') AS "businessDate",
+       SELECT i.id, i.entry_id AS "entryId", e.kind, i.period, to_char(e.business_date, 'YYYY-MM-DD') AS "businessDate",
               to_char(i.due_date, 'YYYY-MM-DD') AS "dueDate", i.amount::text,
               coalesce(s.settled, 0.00)::numeric(18,2)::text AS settled, (i.amount - coalesce(s.settled, 0))::text AS open, ii.invoice_number AS "invoiceNumber"
        FROM ledger_item i
@@ -139,4 +141,27 @@ export async function statement(db: Db, accountId: number, range: { from?: strin
     return { ...r, balance: running.toFixed(2) };
   });
   return { accountId, subscriptionId: account.subscriptionId, from, to, openingBalance: new Money(opening[0].b).toFixed(2), lines, closingBalance: running.toFixed(2) };
+}
+
+export interface CreditSettlements {
+  /** What the credit entry settled, in order, net of releases, with the kind of each item's entry. */
+  allocations: Array<{ itemId: number; kind: string; amount: string }>;
+  /** The entry's receivable credit not applied to items (0 once the entry is reversed). */
+  unallocated: string;
+}
+
+export async function creditSettlements(db: Db, entryId: number): Promise<CreditSettlements> {
+  const { rows: allocations } = await db.query<{ itemId: number; kind: string; amount: string }>(
+    `SELECT a.item_id::int AS "itemId", e.kind, sum(a.amount)::text AS amount FROM ledger_allocation a
+     JOIN ledger_item i ON i.id = a.item_id JOIN ledger_entry e ON e.id = i.entry_id
+     WHERE a.source_entry_id = $1 GROUP BY a.item_id, e.kind HAVING sum(a.amount) > 0 ORDER BY min(a.id)`,
+    [entryId],
+  );
+  const { rows } = await db.query<{ free: string }>(
+    `SELECT CASE WHEN EXISTS (SELECT 1 FROM ledger_entry WHERE reverses = $1) THEN 0
+                 ELSE coalesce((SELECT sum(credit - debit) FROM ledger_line WHERE entry_id = $1 AND account_id IS NOT NULL), 0)
+                    - coalesce((SELECT sum(amount) FROM ledger_allocation WHERE source_entry_id = $1), 0) END::numeric(18,2)::text AS free`,
+    [entryId],
+  );
+  return { allocations, unallocated: rows[0].free };
 }

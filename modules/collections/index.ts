@@ -1,0 +1,15 @@
+/**
+ * Collections (tahsilat): every payment channel — cashier desk, banks and PTT, wire transfers, field devices, direct
+ * debit — onto the current account, with the allocation rules, late fees (gecikme zammı) and overpayment credit.
+ * This file is the context's only door.
+ */
+export { takePayment, findPaymentId } from './payments.ts';
+export { cancelPayment, type CancelInput } from './cancel.ts';
+export { loadPayment, PAYMENT_COLUMNS, type Payment } from './payment-view.ts';
+export { checkPaymentInput, CHANNELS, CHANNEL_GL, type Channel, type PaymentInput } from './payment-input.ts';
+export { debtInquiry, type Debt, type DebtLine } from './debt.ts';
+export { lateFee, lateFactor, daysLate, principalCovered, type LateFeeRate } from './late-fees.ts';
+export { loadRates, lastFeeThrough } from './late-fee-store.ts';
+export { orderItems, checkAllocationOrder, ALLOCATION_RULES, DEFAULT_ALLOCATION_ORDER, type ItemToSettle } from './allocation-rules.ts';
+export { applyWaitingCredit, markCreditWaiting, sweepWaitingCredits } from './credits.ts';
+export { collectionsSettings, collectionsConfig } from './settings.ts';
