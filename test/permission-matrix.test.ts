@@ -13,12 +13,18 @@ import { createApp, type App } from '../server/index.ts';
 const ALL = Object.keys(ROLES);
 const READ_METERS = ['admin', 'ami_operator', 'billing_clerk', 'field_crew', 'warehouse_keeper', 'call_centre_agent', 'auditor'];
 const READ_STOCK = ['admin', 'field_crew', 'warehouse_keeper', 'auditor'];
-const READ_PARTIES = ['admin', 'billing_clerk', 'cashier', 'legal_officer', 'call_centre_agent', 'auditor'];
-const READ_PLACES = ['admin', 'billing_clerk', 'cashier', 'call_centre_agent', 'legal_officer', 'auditor', 'field_crew']; // registry.read = subscriptions.read
+const READ_PARTIES = ['admin', 'billing_clerk', 'cashier', 'cashier_supervisor', 'legal_officer', 'call_centre_agent', 'auditor'];
+const READ_PLACES = ['admin', 'billing_clerk', 'cashier', 'cashier_supervisor', 'call_centre_agent', 'legal_officer', 'auditor', 'field_crew']; // registry.read = subscriptions.read
 const MANAGE_PLACES = ['admin', 'billing_clerk', 'call_centre_agent']; // registry.manage = subscriptions.manage
 const READ_WORKORDERS = ['admin', 'ami_operator', 'field_crew', 'call_centre_agent', 'auditor'];
-const READ_LEDGER = ['admin', 'billing_clerk', 'cashier', 'call_centre_agent', 'legal_officer', 'auditor'];
+const READ_LEDGER = ['admin', 'billing_clerk', 'cashier', 'cashier_supervisor', 'call_centre_agent', 'legal_officer', 'auditor'];
 const READ_BILLING = ['admin', 'billing_clerk', 'auditor'];
+const READ_COLLECTIONS = ['admin', 'billing_clerk', 'cashier', 'cashier_supervisor', 'auditor'];
+const TAKE_PAYMENTS = ['admin', 'cashier', 'cashier_supervisor'];
+const CANCEL_PAYMENTS = ['admin', 'cashier_supervisor'];
+const BANK_CHANNEL = ['admin', 'bank_channel'];
+const BACK_OFFICE = ['admin', 'billing_clerk']; // collections.statements, .direct_debit, .plans
+const FIELD_SYNC = ['admin', 'field_crew'];
 
 /** route -> roles allowed; 'public' needs no login; 'authenticated' any logged-in role. */
 const MATRIX: Record<string, string[] | 'public' | 'authenticated'> = {

@@ -37,6 +37,14 @@ export const PERMISSIONS = {
   'alarms.read': 'See alarms and the rules that raise them',
   'alarms.manage': 'Acknowledge and clear alarms',
   'rules.manage': 'Write rules: new rules and new versions of existing ones',
+  'collections.read': 'See payments, receipts, drawer sessions and daily close reports',
+  'collections.take': 'Take payments at the cashier desk (cash, card, card instalments, offset) and open and close your own drawer',
+  'collections.cancel': 'Cancel a same-day desk payment (supervisor); every cancellation is audited',
+  'collections.bank': 'The bank and PTT channel: debt inquiry, payment, cancellation and reconciliation as the calling bank',
+  'collections.statements': 'Import bank statements (CAMT.053, CSV) and match or refund what waits in suspense',
+  'collections.direct_debit': 'Manage direct debit orders, send due-date collection lists and read their result files',
+  'collections.plans': 'Instalment plans, fixed payment plans and security deposits',
+  'collections.field_sync': 'Sync payments taken offline on a field device',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -47,13 +55,15 @@ export type RoutePermission = Permission | typeof PUBLIC;
 export const ROLES: Record<string, { name: string; permissions: Permission[] }> = {
   admin: { name: 'Administrator', permissions: Object.keys(PERMISSIONS) as Permission[] },
   ami_operator: { name: 'AMI operator', permissions: ['meters.read', 'meters.manage', 'devices.credentials', 'ingest.dead_letters.read', 'readings.write', 'workorders.read', 'workorders.manage', 'alarms.read', 'alarms.manage', 'rules.manage'] },
-  billing_clerk: { name: 'Billing clerk', permissions: ['meters.read', 'parties.read', 'ledger.read', 'ledger.invoice', 'registry.read', 'subscriptions.read', 'registry.manage', 'subscriptions.manage', 'billing.read', 'billing.run', 'tariffs.manage'] },
-  cashier: { name: 'Cashier', permissions: ['parties.read', 'ledger.read', 'registry.read', 'subscriptions.read'] },
-  field_crew: { name: 'Field crew', permissions: ['meters.read', 'warehouse.stock.read', 'workorders.read', 'workorders.field', 'calibration.record', 'registry.read', 'subscriptions.read', 'alarms.read'] },
+  billing_clerk: { name: 'Billing clerk', permissions: ['meters.read', 'parties.read', 'ledger.read', 'ledger.invoice', 'registry.read', 'subscriptions.read', 'registry.manage', 'subscriptions.manage', 'billing.read', 'billing.run', 'tariffs.manage', 'collections.read', 'collections.statements', 'collections.direct_debit', 'collections.plans'] },
+  cashier: { name: 'Cashier', permissions: ['parties.read', 'ledger.read', 'registry.read', 'subscriptions.read', 'collections.read', 'collections.take'] },
+  cashier_supervisor: { name: 'Cashier supervisor', permissions: ['parties.read', 'ledger.read', 'registry.read', 'subscriptions.read', 'collections.read', 'collections.take', 'collections.cancel'] },
+  bank_channel: { name: 'Bank or PTT channel (API)', permissions: ['collections.bank'] },
+  field_crew: { name: 'Field crew', permissions: ['meters.read', 'warehouse.stock.read', 'workorders.read', 'workorders.field', 'calibration.record', 'registry.read', 'subscriptions.read', 'alarms.read', 'collections.field_sync'] },
   warehouse_keeper: { name: 'Warehouse keeper', permissions: ['meters.read', 'warehouse.stock.read', 'warehouse.stock.move', 'calibration.record'] },
   legal_officer: { name: 'Legal officer', permissions: ['parties.read', 'pii.reveal', 'ledger.read', 'registry.read', 'subscriptions.read'] },
   call_centre_agent: { name: 'Call-centre agent', permissions: ['parties.read', 'parties.manage', 'meters.read', 'workorders.read', 'notices.create', 'ledger.read', 'registry.read', 'subscriptions.read', 'registry.manage', 'subscriptions.manage', 'alarms.read'] },
-  auditor: { name: 'Read-only auditor', permissions: ['meters.read', 'parties.read', 'audit.read', 'ingest.dead_letters.read', 'warehouse.stock.read', 'workorders.read', 'ledger.read', 'registry.read', 'subscriptions.read', 'billing.read', 'alarms.read'] },
+  auditor: { name: 'Read-only auditor', permissions: ['meters.read', 'parties.read', 'audit.read', 'ingest.dead_letters.read', 'warehouse.stock.read', 'workorders.read', 'ledger.read', 'registry.read', 'subscriptions.read', 'billing.read', 'alarms.read', 'collections.read'] },
 };
 
 /**
