@@ -1,33 +1,9 @@
-/**
- * The invoice as a PDF, through pdfmake with its bundled Roboto: a TrueType font with the Turkish letters (ğ ş ı İ)
- * and the lira sign ₺, embedded in the file. PDFKit's standard Helvetica would drop or garble them. pdfmake may
- * read only its own font files and nothing from the network.
- */
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import pdfmake from 'pdfmake';
+/** The invoice as a PDF: the issuer, the items and their lines, taxes, what is paid and what is left. */
 import { Money } from '../../platform/money.ts';
-import { formatDate, formatLira, formatPeriod } from './turkish-format.ts';
+import { renderPdf } from '../../platform/pdf.ts';
+import { formatDate, formatLira, formatPeriod } from '../../platform/turkish-format.ts';
 import { ledgerConfig } from './entries.ts';
 import type { Invoice } from './invoices.ts';
-
-const FONT_DIR = path.join(path.dirname(createRequire(import.meta.url).resolve('pdfmake/package.json')), 'build', 'fonts', 'Roboto') + path.sep;
-let configured = false;
-
-function configure(): void {
-  if (configured) return;
-  pdfmake.setFonts({
-    Roboto: {
-      normal: `${FONT_DIR}Roboto-Regular.ttf`,
-      bold: `${FONT_DIR}Roboto-Medium.ttf`,
-      italics: `${FONT_DIR}Roboto-Italic.ttf`,
-      bolditalics: `${FONT_DIR}Roboto-MediumItalic.ttf`,
-    },
-  });
-  pdfmake.setUrlAccessPolicy(() => false);
-  pdfmake.setLocalAccessPolicy((p) => path.resolve(p).startsWith(FONT_DIR));
-  configured = true;
-}
 
 const LINE_NAMES: Record<string, string> = {
   'revenue.gas': 'Doğal gaz tüketim bedeli',
@@ -41,7 +17,6 @@ const LINE_NAMES: Record<string, string> = {
 const TAXES = ['kdv_payable', 'otv_payable', 'ctv_payable'];
 
 export async function renderInvoicePdf(invoice: Invoice): Promise<Buffer> {
-  configure();
   const { invoiceIssuer } = ledgerConfig();
   const sumOf = (pick: (gl: string) => boolean) =>
     invoice.items.flatMap((i) => i.lines).filter((l) => pick(l.gl)).reduce((s, l) => s.plus(l.amount), new Money(0)).toFixed(2);
@@ -59,7 +34,6 @@ export async function renderInvoicePdf(invoice: Invoice): Promise<Buffer> {
   const doc = {
     info: { title: `Fatura ${invoice.number}`, creator: 'Abone' },
     pageSize: 'A4',
-    defaultStyle: { font: 'Roboto', fontSize: 10 },
     content: [
       { text: invoiceIssuer, fontSize: 12, bold: true },
       { text: 'FATURA', fontSize: 18, bold: true, margin: [0, 12, 0, 8] },
@@ -87,5 +61,5 @@ export async function renderInvoicePdf(invoice: Invoice): Promise<Buffer> {
       { text: 'Tarihler İstanbul saatine göredir. Bu fatura cari hesabınızdaki açık tahakkukları kapsar.', fontSize: 8, margin: [0, 24, 0, 0] },
     ],
   };
-  return pdfmake.createPdf(doc).getBuffer();
+  return renderPdf(doc);
 }

@@ -3,7 +3,7 @@
  * formatted from their decimal text, never through a float.
  */
 import { DateTime } from 'luxon';
-import { Money } from '../../platform/money.ts';
+import { Money } from './money.ts';
 
 export function formatLira(amount: string): string {
   const fixed = new Money(amount).toFixed(2);
