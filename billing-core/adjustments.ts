@@ -14,12 +14,12 @@ type Discount = Extract<Component, { type: 'discount' }>;
 const CHARGE_TYPES = new Set(['fixed', 'flat', 'block', 'scale', 'tou']);
 
 /**
- * What the minimum requires over the period: each slice's amount × its days ÷ the period's days when prorated, else
+ * What the minimum requires over the period: each slice's amount × its days ÷ the cycle's days when prorated, else
  * the amount of the last version that has it. The top-up is one line over the whole period.
  */
 export function minimumLine(ctx: RatingContext, code: string, defs: Array<{ span: Span; def: Minimum }>, lines: RatedLine[]): RatedLine | undefined {
   const last = defs[defs.length - 1].def;
-  const required = last.prorate ? sumOf(defs.map(({ span, def }) => new Dec(def.amount).times(span.days).dividedBy(ctx.periodDays))) : new Dec(last.amount);
+  const required = last.prorate ? sumOf(defs.map(({ span, def }) => new Dec(def.amount).times(span.days).dividedBy(ctx.cycleDays))) : new Dec(last.amount);
   const applies = (l: RatedLine) => (last.on ? last.on.includes(l.component) : CHARGE_TYPES.has(l.type));
   const base = sumOf(lines.filter((l) => l.kind === 'charge' && applies(l)).map((l) => l.amount));
   const topUp = roundAmount(required.minus(base));

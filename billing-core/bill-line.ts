@@ -51,7 +51,8 @@ export interface BillJson {
   to: string;
   days: number;
   consumption: { quantity: string; unit: string; estimated: string };
-  slices: Array<{ from: string; to: string; days: number; version: string }>;
+  /** `tariff` names the tariff of a slice when the subscriber's tariff code changed inside the period. */
+  slices: Array<{ from: string; to: string; days: number; version: string; tariff?: string }>;
   lines: BillLineJson[];
   totals: { net: string; taxes: string; gross: string };
 }

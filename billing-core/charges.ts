@@ -1,6 +1,6 @@
 /**
  * Charge lines of one component over one span: fixed charges, flat unit prices, block and scale bands, time-of-use
- * buckets. Band limits and free allowances are prorated by the span's days (per `bandDays`, else per billing period)
+ * buckets. Band limits and free allowances are prorated by the span's days (per `bandDays`, else per billing cycle)
  * and rounded to the litre; each line's amount is rounded to the kuruş.
  */
 import type { BandedComponent, Component, ConsumptionComponent, TouComponent } from './tariff-schema.ts';
@@ -31,7 +31,7 @@ function meteredQuantity(ctx: RatingContext, c: ConsumptionComponent, span: Span
 function billedQuantity(ctx: RatingContext, c: ConsumptionComponent, span: Span): Metered {
   const m = meteredQuantity(ctx, c, span);
   if (!('free' in c) || c.free === undefined) return m;
-  const allowance = roundQuantity(new Dec(c.free).times(span.days).dividedBy(ctx.periodDays));
+  const allowance = roundQuantity(new Dec(c.free).times(span.days).dividedBy(ctx.perPeriodDays(c.prorate)));
   const free = minDec(m.quantity, allowance);
   return { quantity: m.quantity.minus(free), free, estimatedShare: m.estimatedShare };
 }
@@ -42,7 +42,8 @@ export function chargeLines(ctx: RatingContext, c: Component, span: Span): Rated
     case 'fixed': {
       const price = new Dec(c.amount);
       if (c.per === 'day') return [line({ quantity: new Dec(span.days), unit: 'day', unitPrice: price, amount: roundAmount(price.times(span.days)), estimatedShare: ZERO })];
-      return [line({ quantity: new Dec(span.days).dividedBy(ctx.periodDays), unit: 'period', unitPrice: price, amount: roundAmount(price.times(span.days).dividedBy(ctx.periodDays)), estimatedShare: ZERO })];
+      const periodDays = ctx.perPeriodDays(c.prorate);
+      return [line({ quantity: new Dec(span.days).dividedBy(periodDays), unit: 'period', unitPrice: price, amount: roundAmount(price.times(span.days).dividedBy(periodDays)), estimatedShare: ZERO })];
     }
     case 'flat': {
       const b = billedQuantity(ctx, c, span);
@@ -81,7 +82,7 @@ export function proratedBands(c: BandedComponent, spanDays: number, periodDays: 
 
 function bandLines(ctx: RatingContext, c: BandedComponent, span: Span): LineFields[] {
   const b = billedQuantity(ctx, c, span);
-  const bands = proratedBands(c, span.days, ctx.periodDays);
+  const bands = proratedBands(c, span.days, ctx.perPeriodDays(c.prorate));
   const free = c.free !== undefined ? { free: b.free } : {};
   const q = b.quantity;
   if (c.type === 'scale') {

@@ -12,11 +12,20 @@
  *       gaps (≤ 2 h linear, longer from like days; marked estimated), cuts the period into slices at version changes,
  *       and prices it. Every number in the result is a decimal string: lines (component, from/to, quantity, unit,
  *       unitPrice, amount, taxBase, estimated, estimatedShare) and totals (net, taxes, gross).
+ *       A usage may name its `cycle`, the whole billing period when it covers only part of it (a move-in or move-out
+ *       inside the month): per-period amounts of prorating components are then shared over the cycle's days.
  *   parseUsage(json) → MeteredUsage, rateUsage(tariff, usage) → BillJson
  *       The two halves of rate, for callers that keep the parsed usage (bill runs re-rating after a correction).
  *   toMeteredUsage(usageFile) → MeteredUsage
  *       For a typed UsageFile the caller built itself (daily rollups): skips the schema, keeps the other checks.
  *       A tariff from parseTariff is immutable data; parse it once and rate many usages with it.
+ *   dailyUsage({unit, from, to, cycle?, days: [{ms, value}], gas?}) → MeteredUsage
+ *       The trusted path for a daily series the caller read from its own store (bill runs): no schema and no instant
+ *       parsing, only the checks a wrong caller could still fail (a day not a local midnight of the period, a
+ *       repeated day, a negative value); missing days estimated as for a file.
+ *   combineTariffs([{tariff, from, to?}, ...]) → Tariff
+ *       A subscriber's tariff codes over a period as one tariff: each part's versions clipped to its days, so a code
+ *       change mid-period is sliced and prorated like a version change. Same commodity and unit, no gaps.
  *   sliceSchedule(tariff, buildPeriod(from, to)) → Slice[]
  *       The slices of a period: whole local days, one version each, adding up to the period.
  *   readsConsumption(start, end, digits), gasKwh(m3, K, kcal)
@@ -32,7 +41,8 @@ import { convert } from './units.ts';
 
 export { parseTariff, appendVersion } from './tariff.ts';
 export { rate, rateUsage } from './rate.ts';
-export { parseUsage, toMeteredUsage, type MeteredUsage } from './usage.ts';
+export { parseUsage, toMeteredUsage, dailyUsage, type MeteredUsage, type DailySeries } from './usage.ts';
+export { combineTariffs, tariffOfVersion, type TariffPart } from './tariff-history.ts';
 export { sliceSchedule, type Slice } from './slices.ts';
 export { buildPeriod, type Period } from './period.ts';
 export { readsConsumption } from './register-reads.ts';

@@ -14,6 +14,7 @@ import { taxLines } from './taxes.ts';
 import { lineJson, type BillJson, type RatedLine } from './bill-line.ts';
 import { amountText, decimalOut, sumOf } from './quantity.ts';
 import { usageInvalid } from './errors.ts';
+import { tariffOfVersion } from './tariff-history.ts';
 
 type Minimum = Extract<Component, { type: 'minimum' }>;
 
@@ -52,7 +53,10 @@ export function rateUsage(tariff: Tariff, usage: MeteredUsage): BillJson {
     to: usage.period.to,
     days: usage.period.days,
     consumption: { quantity: decimalOut(whole.quantity), unit: tariff.unit, estimated: decimalOut(share(whole.estimated, whole.quantity), 4) },
-    slices: slices.map((s) => ({ from: s.from, to: s.to, days: s.days, version: s.version.from })),
+    slices: slices.map((s) => {
+      const code = tariffOfVersion(s.version);
+      return { from: s.from, to: s.to, days: s.days, version: s.version.from, ...(code !== undefined && { tariff: code }) };
+    }),
     lines: [...charges, ...taxes].map(lineJson),
     totals: { net: amountText(net), taxes: amountText(taxTotal), gross: amountText(net.plus(taxTotal)) },
   };

@@ -27,6 +27,8 @@ export interface SpanConsumption {
 
 export class RatingContext {
   readonly periodDays: number;
+  /** Days of the billing cycle (more than periodDays for a contract that started or ended inside it). */
+  readonly cycleDays: number;
   readonly whole: Span;
   private readonly cache = new Map<string, SpanConsumption>();
   private readonly readsBySlice = new Map<number, SpanConsumption>();
@@ -38,6 +40,7 @@ export class RatingContext {
   ) {
     const p = usage.period;
     this.periodDays = p.days;
+    this.cycleDays = usage.cycleDays;
     this.whole = { from: p.from, to: p.to, days: p.days, dayFrom: 0, dayTo: p.days, version: slices[slices.length - 1].version };
     if (usage.total) this.splitReadsByDays(usage.total);
   }
@@ -97,6 +100,15 @@ export class RatingContext {
   versionAtEnd(span: Span): TariffVersion {
     const last = span.dayTo - 1;
     return this.slices.find((s) => s.dayFrom <= last && last < s.dayTo)!.version;
+  }
+
+  /**
+   * What a per-period amount (fixed charge, band limit, free allowance, minimum) is divided by: a prorating component
+   * shares it over the cycle's days, so a contract billed for 16 days of a 31-day month pays 16/31 of it; one that
+   * does not prorate is priced over the whole period (span = whole) and pays all of it.
+   */
+  perPeriodDays(prorate: boolean | undefined): number {
+    return prorate === false ? this.periodDays : this.cycleDays;
   }
 
   spanOf(slice: Slice): Span {

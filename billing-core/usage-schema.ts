@@ -4,6 +4,8 @@
  * end index; `digits` integer digits of the register, for rollover). `history` holds earlier points of the same
  * resolution, used only to estimate missing ones from like days. Gas usage carries the period's K and calorific value.
  * `exemptions` (tax codes) and `discounts` (discount component codes) are what this subscriber is entitled to.
+ * `cycle` is the billing period [from, to) the usage belongs to when it covers only part of it (a contract that
+ * started or ended inside the month): per-period amounts of prorating components are shared over the cycle's days.
  */
 import { z } from 'zod';
 import { codeField, localDateField, nonNegativeField, positiveField, unitField } from './fields.ts';
@@ -32,6 +34,8 @@ export const usageSchema = z.strictObject({
     })
     .optional(),
   history: z.array(z.unknown()).max(MAX_POINTS).optional(),
+  /** The whole billing period when the usage covers only part of it (a move-in or move-out inside the month). */
+  cycle: z.strictObject({ from: localDateField, to: localDateField }).optional(),
   gas: z.strictObject({ correctionFactor: positiveField, calorificValue: positiveField }).optional(),
   exemptions: z.array(codeField).max(20).optional(),
   discounts: z.array(codeField).max(20).optional(),

@@ -20,6 +20,11 @@ export interface MeteredUsage {
   resolution?: 'hour' | 'day';
   /** Register-read consumption over the whole period. */
   total?: { quantity: Dec; estimated: boolean };
+  /**
+   * Days of the billing cycle the period belongs to (the period's own days unless the usage names a longer `cycle`):
+   * what per-period amounts of prorating components are shared over.
+   */
+  cycleDays: number;
   gas?: GasFactors;
   exemptions: Set<string>;
   discounts: Set<string>;
@@ -42,17 +47,7 @@ export function parseUsage(json: unknown): MeteredUsage {
  * daily rollups) call this directly and skip the schema, which costs more than the rating of a daily series.
  */
 export function toMeteredUsage(u: UsageFile): MeteredUsage {
-  const days = daysFromTo(u.from, u.to);
-  if (days < 1) throw usageInvalid(['to'], `must be after from (${u.from})`);
-  if (days > MAX_PERIOD_DAYS) throw usageInvalid(['to'], `the period is longer than ${MAX_PERIOD_DAYS} days`);
-  const period = buildPeriod(u.from, u.to);
-  const base = {
-    unit: u.unit,
-    period,
-    gas: u.gas && { correctionFactor: new Dec(u.gas.correctionFactor), calorificValue: new Dec(u.gas.calorificValue) },
-    exemptions: new Set(u.exemptions ?? []),
-    discounts: new Set(u.discounts ?? []),
-  };
+  const base = usageBase(u);
   if (u.intervals && u.reads) throw usageInvalid(['reads'], 'give either intervals or reads, not both');
   if (u.reads) {
     const quantity = readsConsumption(new Dec(u.reads.start), new Dec(u.reads.end), u.reads.digits);
@@ -60,7 +55,57 @@ export function toMeteredUsage(u: UsageFile): MeteredUsage {
   }
   if (!u.intervals) throw usageInvalid(['intervals'], 'is required (or reads)');
   if (!u.resolution) throw usageInvalid(['resolution'], 'is required with intervals (hour or day)');
-  return { ...base, resolution: u.resolution, points: intervalPoints(u, period, u.resolution) };
+  return { ...base, resolution: u.resolution, points: intervalPoints(u, base.period, u.resolution) };
+}
+
+type UsageHead = Pick<UsageFile, 'unit' | 'from' | 'to' | 'cycle' | 'gas' | 'exemptions' | 'discounts'>;
+
+/** The period, its cycle, gas factors, exemptions and discounts: what every usage has besides its quantities. */
+function usageBase(u: UsageHead): Omit<MeteredUsage, 'points' | 'resolution' | 'total'> {
+  const days = daysFromTo(u.from, u.to);
+  if (days < 1) throw usageInvalid(['to'], `must be after from (${u.from})`);
+  if (days > MAX_PERIOD_DAYS) throw usageInvalid(['to'], `the period is longer than ${MAX_PERIOD_DAYS} days`);
+  let cycleDays = days;
+  if (u.cycle) {
+    if (u.cycle.from > u.from) throw usageInvalid(['cycle', 'from'], `must not be after from (${u.from}): the cycle holds the period`);
+    if (u.cycle.to < u.to) throw usageInvalid(['cycle', 'to'], `must not be before to (${u.to}): the cycle holds the period`);
+    cycleDays = daysFromTo(u.cycle.from, u.cycle.to);
+    if (cycleDays > MAX_PERIOD_DAYS) throw usageInvalid(['cycle', 'to'], `the cycle is longer than ${MAX_PERIOD_DAYS} days`);
+  }
+  return {
+    unit: u.unit,
+    period: buildPeriod(u.from, u.to),
+    cycleDays,
+    gas: u.gas && { correctionFactor: new Dec(u.gas.correctionFactor), calorificValue: new Dec(u.gas.calorificValue) },
+    exemptions: new Set(u.exemptions ?? []),
+    discounts: new Set(u.discounts ?? []),
+  };
+}
+
+/**
+ * A daily series the caller read from its own store (a bill run's rollups): local-midnight instants and decimal
+ * texts, trusted to be well-formed, so no schema, no instant parsing and no decimal syntax check — the costliest
+ * part of rating a month of days. What a wrong caller could still get wrong is checked, cheaply: an instant that is
+ * not a local midnight of the period, a repeated day, a negative value. Missing days are estimated as in a file.
+ */
+export interface DailySeries extends UsageHead {
+  days: ReadonlyArray<{ ms: number; value: string; estimated?: boolean }>;
+}
+
+export function dailyUsage(u: DailySeries): MeteredUsage {
+  const base = usageBase(u);
+  const period = base.period;
+  const known = new Map<number, KnownValue>();
+  for (let i = 0; i < u.days.length; i++) {
+    const { ms, value, estimated } = u.days[i];
+    const day = dayIndex(period, ms);
+    if (day < 0 || period.dayStarts[day] !== ms) throw usageInvalid(['days', i, 'ms'], `is not a local midnight (Europe/Istanbul) of the period ${u.from} – ${u.to}`);
+    if (known.has(ms)) throw usageInvalid(['days', i, 'ms'], 'repeats an earlier day');
+    if (value.startsWith('-')) throw usageInvalid(['days', i, 'value'], 'must not be negative');
+    known.set(ms, { value: new Dec(value), estimated: estimated ?? false });
+  }
+  const slots: Slot[] = daySlots(period).map(({ ms, day }) => ({ ms, day, weekday: period.weekdays[day], hour: 0 }));
+  return { ...base, resolution: 'day', points: fillGaps(slots, known, [], 'day') };
 }
 
 function intervalPoints(u: UsageFile, period: Period, resolution: 'hour' | 'day'): Point[] {

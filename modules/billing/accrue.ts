@@ -6,7 +6,7 @@
  */
 import type pg from 'pg';
 import { AboneError } from '../../platform/errors.ts';
-import { rate, type BillJson } from '../../billing-core/index.ts';
+import { combineTariffs, dailyUsage, rate, rateUsage, type BillJson, type Tariff } from '../../billing-core/index.ts';
 import { openAccounts, postEntries, type EntryInput } from '../ledger/index.ts';
 import type { BillingMonth } from './billing-month.ts';
 import type { Billable } from './billables.ts';
@@ -44,20 +44,58 @@ interface Row {
   detail?: string;
 }
 
-function usageJson(b: Billable, t: StoredTariff, u: SourceUsage, gas?: { correctionFactor: string; calorificValue: string }): unknown {
-  const base = { unit: t.unit, from: b.from, to: b.to, ...(gas && t.commodity === 'gas' && { gas }) };
-  if (u.kind === 'register') return { ...base, reads: { start: u.start, end: u.end, digits: u.digits } };
-  return { ...base, resolution: 'day', intervals: u.days.map((d) => ({ ts: new Date(d.ms).toISOString(), value: d.value })) };
+type Gas = { correctionFactor: string; calorificValue: string } | undefined;
+
+/**
+ * Rates one subscription's usage. Daily interval series come from our own SQL (local midnights, decimal text rounded
+ * in the database), so they take billing-core's trusted path, which skips the schema and instant parsing; register
+ * reads are rare and go through the full usage checks. The billing month is the usage's cycle, so a contract billed
+ * for part of it pays per-period charges by days.
+ */
+function rateUsageOf(tariff: Tariff, b: Billable, unit: string, month: BillingMonth, u: SourceUsage, gas: Gas): BillJson {
+  const head = { from: b.from, to: b.to, cycle: { from: month.from, to: month.to }, ...(gas && tariff.commodity === 'gas' && { gas }) };
+  if (u.kind === 'register') return rate(tariff, { unit, ...head, reads: { start: u.start, end: u.end, digits: u.digits } });
+  return rateUsage(tariff, dailyUsage({ unit: unit as Tariff['unit'], ...head, days: u.days }));
 }
 
-function rateOne(b: Billable, tariff: StoredTariff | undefined, usage: SourceUsage | undefined, average: string | undefined, gas: ReturnType<typeof gasFor>): Omit<Row, 'accountId'> {
-  if (!tariff) return { b, source: 'none', state: 'outsorted', reason: 'rating_error', detail: b.tariffCode ? `tariff ${b.tariffCode} is not stored` : 'no tariff assigned' };
+/**
+ * The tariff over the billed days: the stored tariff when one code covers them, else the codes in parts
+ * (billing-core's combineTariffs), so a code change mid-period is sliced like a version change. Throws AboneError
+ * when a part cannot be combined (another unit); a code without a stored tariff is reported by name.
+ */
+function tariffOver(b: Billable, tariffs: Map<string, StoredTariff>): { stored?: StoredTariff; tariff?: Tariff; missing?: string } {
+  const parts: Array<{ code: string; from: string; to: string }> = [];
+  for (const t of b.tariffs) {
+    const prev = parts[parts.length - 1];
+    if (prev && prev.code === t.code && prev.to === t.from) prev.to = t.to;
+    else parts.push({ ...t });
+  }
+  const missing = parts.find((p) => !tariffs.has(p.code));
+  if (missing) return { missing: missing.code };
+  const stored = b.tariffCode ? tariffs.get(b.tariffCode) : undefined;
+  if (parts.length <= 1) return { stored, tariff: stored?.tariff };
+  return { stored, tariff: combineTariffs(parts.map((p, i) => ({ tariff: tariffs.get(p.code)!.tariff, from: p.from, ...(i < parts.length - 1 && { to: p.to }) }))) };
+}
+
+function rateOne(b: Billable, month: BillingMonth, tariffs: Map<string, StoredTariff>, usage: SourceUsage | undefined, average: string | undefined, gas: Gas): Omit<Row, 'accountId'> {
+  let over: ReturnType<typeof tariffOver>;
+  try {
+    over = tariffOver(b, tariffs);
+  } catch (err) {
+    if (!(err instanceof AboneError)) throw err;
+    return { b, tariff: b.tariffCode ? tariffs.get(b.tariffCode) : undefined, source: 'none', state: 'outsorted', reason: 'rating_error', detail: err.message.slice(0, 500) };
+  }
+  const tariff = over.stored;
+  if (!tariff || !over.tariff) {
+    const code = over.missing ?? b.tariffCode;
+    return { b, source: 'none', state: 'outsorted', reason: 'rating_error', detail: code ? `tariff ${code} is not stored` : 'no tariff assigned' };
+  }
   if (!usage) return { b, tariff, source: 'none', state: 'outsorted', reason: 'no_usage', detail: 'no interval data nor register reads in the period' };
   const negativeDay = usage.kind === 'interval' && usage.days.some((d) => d.value.startsWith('-'));
   if (negativeDay) return { b, tariff, source: usage.kind, state: 'outsorted', reason: 'negative', detail: 'a day with negative consumption' };
   let bill: BillJson;
   try {
-    bill = rate(tariff.tariff, usageJson(b, tariff, usage, gas));
+    bill = rateUsageOf(over.tariff, b, tariff.unit, month, usage, gas);
   } catch (err) {
     if (!(err instanceof AboneError)) throw err;
     return { b, tariff, source: usage.kind, state: 'outsorted', reason: 'rating_error', detail: err.message.slice(0, 500) };
@@ -82,7 +120,7 @@ export async function accrueBatch(c: pg.PoolClient, month: BillingMonth, billabl
   };
   const ids = billables.map((b) => b.subscriptionId);
   const tariffs = opts.tariffs ?? new Map<string, StoredTariff>();
-  const wanted = [...new Set(billables.map((b) => b.tariffCode).filter((t): t is string => !!t && !tariffs.has(t)))];
+  const wanted = [...new Set(billables.flatMap((b) => [...(b.tariffCode ? [b.tariffCode] : []), ...b.tariffs.map((t) => t.code)]).filter((t) => !tariffs.has(t)))];
   if (wanted.length) for (const [code, t] of await loadTariffs(c, wanted)) tariffs.set(code, t);
   const usage = await loadUsage(c, month, billables);
   lap('usage');
@@ -90,7 +128,7 @@ export async function accrueBatch(c: pg.PoolClient, month: BillingMonth, billabl
   lap('averages, accounts');
 
   const rows: Row[] = billables.map((b) => ({
-    ...rateOne(b, b.tariffCode ? tariffs.get(b.tariffCode) : undefined, usage.get(b.subscriptionId), averages.get(b.subscriptionId), gasFor(gas, b.ilKey)),
+    ...rateOne(b, month, tariffs, usage.get(b.subscriptionId), averages.get(b.subscriptionId), gasFor(gas, b.ilKey)),
     accountId: accounts.get(String(b.subscriptionId))!,
   }));
   lap('rating');

@@ -1,9 +1,9 @@
 /**
  * What a bill run needs to know about subscriptions, read through modules/subscriptions' door
  * (billableSubscriptions): which contracts held their installation in the period, the days they held it, the meters
- * fitted meanwhile, the tariff code in force on the period's last billed day, status and region.
- * A change of tariff code inside a month is billed at the code in force at the end (price changes inside one tariff
- * are its versions, which billing-core prorates); shards are ranges of subscription ids.
+ * fitted meanwhile, the tariff codes over the billed days, status and region. A change of tariff code inside a month
+ * is billed in parts (billing-core's combineTariffs: the days before the change at the old tariff, the days from it
+ * at the new one); shards are ranges of subscription ids.
  */
 import type pg from 'pg';
 import { localDate, type LocalDate } from '../../platform/calendar.ts';
@@ -16,7 +16,10 @@ export interface Billable {
   status: string;
   commodity: string;
   ilKey: string;
+  /** The tariff code in force on the last billed day (the accrual's tariff_code). */
   tariffCode: string | null;
+  /** Every tariff code assigned over the billed days, in order, [from, to) as local dates; empty without one. */
+  tariffs: Array<{ code: string; from: LocalDate; to: LocalDate }>;
   /** The days billed: the period, cut to the days the contract held the supply. */
   from: LocalDate;
   to: LocalDate;
@@ -28,8 +31,8 @@ export async function loadBillables(pool: pg.Pool, month: BillingMonth, region: 
   const out: Billable[] = [];
   for (const s of subs) {
     if (s.subscriptionId > lastId || (region !== null && s.region.il !== region)) continue;
-    const from = localDate(s.from);
-    const to = s.to.getTime() === month.toTs.getTime() ? month.to : localDate(s.to);
+    const from = dateOf(s.from, month);
+    const to = dateOf(s.to, month);
     if (from >= to) continue;
     out.push({
       subscriptionId: s.subscriptionId,
@@ -37,12 +40,30 @@ export async function loadBillables(pool: pg.Pool, month: BillingMonth, region: 
       commodity: s.commodity,
       ilKey: s.region.il,
       tariffCode: s.tariffs.at(-1)?.tariffCode ?? null,
+      tariffs: s.tariffs.map((t) => ({ code: t.tariffCode, from: dateOf(t.from, month), to: dateOf(t.to, month) })).filter((t) => t.from < t.to),
       from,
       to,
       meters: s.meters.map((m) => ({ meterId: m.meterId, from: m.from, to: m.to })),
     });
   }
   return out;
+}
+
+/**
+ * The local date of an instant, without a zone lookup for the instants every subscription shares (the period's own
+ * bounds, most contracts' from and to): luxon's zone rules cost more per call than rating a day of usage.
+ */
+const dates = new Map<number, LocalDate>();
+function dateOf(instant: Date, month: BillingMonth): LocalDate {
+  const ms = instant.getTime();
+  if (ms === month.fromTs.getTime()) return month.from;
+  if (ms === month.toTs.getTime()) return month.to;
+  let d = dates.get(ms);
+  if (d === undefined) {
+    if (dates.size > 10_000) dates.clear();
+    dates.set(ms, (d = localDate(ms)));
+  }
+  return d;
 }
 
 /** The next range of `size` billable subscription ids of a period above `afterId` (a page of the door), if any. */

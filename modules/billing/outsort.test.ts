@@ -1,8 +1,10 @@
 /**
  * Outsorting on hand-made cases. Five water subscriptions (SU-KONUT) billed for their first half month, September
- * 15–30, 0.5 m³ a day: 8 m³ → water 80.00, service 30.00 (a whole period: the contract's first bill), ÇTV 4.00,
- * KDV 11.00, gross 125.00 each; so 3× the average is 375.00. Then October:
- *   s0  1 m³ a day     → 620.50 > 375.00       held: above_average
+ * 15–30 (16 of the cycle's 30 days), 0.5 m³ a day = 8 m³. Per-period amounts are shared by days: the 10 m³ first
+ * band becomes 10 × 16/30 = 5.333 m³ and the service charge 30.00 × 16/30 = 16.00. Water 5.333 × 10 = 53.33 +
+ * 2.667 × 20 = 53.34; net 122.67; ÇTV 4.00; KDV 12.267 → 12.27; gross 138.94 each; so 3× the average is 416.82.
+ * Then October:
+ *   s0  1 m³ a day     → 620.50 > 416.82       held: above_average
  *   s1  0.5 m³ a day   → 271.75                posted
  *   s2  one day −0.3   →                       held: negative
  *   s3  0 every day    → 33.00 (service + KDV) held: zero_on_active
@@ -47,7 +49,7 @@ describe('outsorting', function () {
       for (const x of s) await dailyConsumption(db.pool, x.meterId, '2026-09-15', repeat(16, 0.5));
       const sept = await startRun(db.pool, { period: '2026-09', actor: 'test' });
       assert.deepEqual(await runWorker(db.pool, sept.run.id), { bills: 5, posted: 5, outsorted: 0, errors: 0 });
-      assert.equal((await accrual(0, '2026-09')).gross, '125.00');
+      assert.equal((await accrual(0, '2026-09')).gross, '138.94');
       await dailyConsumption(db.pool, s[0].meterId, '2026-10-01', repeat(31, 1));
       await dailyConsumption(db.pool, s[1].meterId, '2026-10-01', repeat(31, 0.5));
       const negative = repeat(31, 0.5);
@@ -78,7 +80,7 @@ describe('outsorting', function () {
       const released = await releaseAccrual(db.pool, held.id, 'clerk');
       assert.deepEqual([released.state, released.decidedBy, released.gross], ['posted', 'clerk', '620.50']);
       const items = await openItems(db.pool, held.accountId, '2026-11-20');
-      assert.deepEqual(items.map((i) => [i.period, i.amount]), [['2026-09', '125.00'], ['2026-10', '620.50']]);
+      assert.deepEqual(items.map((i) => [i.period, i.amount]), [['2026-09', '138.94'], ['2026-10', '620.50']]);
       await assert.rejects(releaseAccrual(db.pool, held.id, 'clerk'), { code: 'ABONE_ERR_BILLRUN_ACCRUAL_STATE' });
       await assert.rejects(releaseAccrual(db.pool, (await accrual(2)).id, 'clerk'), { code: 'ABONE_ERR_BILLRUN_ACCRUAL_STATE' }, 'a bill never rated cannot be released');
     });
