@@ -125,6 +125,8 @@ export const catalogue = {
   ABONE_ERR_COLLECTIONS_ITEM_NOT_OPEN: { status: 409, kind: 'user', message: 'Items {items} are not all open items of current account {accountId}' },
   ABONE_ERR_COLLECTIONS_ALLOCATION_RULE_UNKNOWN: { status: 400, kind: 'user', message: 'Allocation rules {rules} are not distinct known rules ({known})' },
   ABONE_ERR_COLLECTIONS_CANCEL_REFUSED: { status: 409, kind: 'user', message: 'Payment {id} cannot be cancelled: {reason}' },
+  ABONE_ERR_COLLECTIONS_DRAWER_NOT_FOUND: { status: 404, kind: 'user', message: 'Drawer {id} not found (or not yours)' },
+  ABONE_ERR_COLLECTIONS_DRAWER_STATE: { status: 409, kind: 'user', message: 'Drawer {id}: {reason}' },
   ABONE_ERR_MODBUS_MAP_INVALID: { status: 400, kind: 'user', message: 'Invalid Modbus register map: {detail}' },
   ABONE_ERR_DLMS_DECODE: { status: 502, kind: 'operational', message: 'DLMS data could not be decoded ({reason}): {detail}' },
   ABONE_ERR_DLMS_DEVICE_REFUSED: { status: 502, kind: 'operational', message: 'The DLMS meter refused the request ({reason}): {detail}' },

@@ -7,35 +7,25 @@
 import type pg from 'pg';
 import { contextLogger } from '../platform/logger.ts';
 import { listRuns, runWorker } from '../modules/billing/index.ts';
+import { startPeriodic } from './periodic.ts';
 
 const log = contextLogger('bill-run-workers');
 const POLL_MS = 5_000;
 
 export function startBillRunWorkers(pool: pg.Pool): { stop(): Promise<void> } {
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let working: Promise<void> = Promise.resolve();
-  const tick = async () => {
+  const periodic = startPeriodic('bill-run-workers', POLL_MS, async () => {
     const open = (await listRuns(pool)).filter((r) => r.finishedAt === null).reverse(); // oldest first
     for (const run of open) {
       if (stopped) return;
       const done = await runWorker(pool, run.id, { actor: 'worker' });
       if (done.bills) log.info({ runId: run.id, period: run.period, ...done }, 'bill run shards worked');
     }
-  };
-  const loop = () => {
-    working = tick()
-      .catch((err) => log.warn({ err: err.message }, 'bill run worker pass failed; retrying'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(loop, POLL_MS);
-      });
-  };
-  loop();
+  });
   return {
     async stop() {
       stopped = true;
-      clearTimeout(timer);
-      await working;
+      await periodic.stop();
     },
   };
 }

@@ -18,6 +18,7 @@ import { startAccess, actorForToken, can } from '../modules/access/index.ts';
 import { LiveFeed, FEED_STREAMS } from './live-feed.ts';
 import { wireAlarmOrders } from './alarm-orders.ts';
 import { startBillRunWorkers } from './bill-run-workers.ts';
+import { startCreditSweep } from './credit-sweep.ts';
 import { seedDemoOperations, DEMO_FAULTS } from './demo-operations.ts';
 import { startRegistry } from '../modules/registry/index.ts';
 import { DeviceRegistry, startHeadend, type Headend } from '../headend/index.ts';
@@ -89,7 +90,10 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
     const access = await startAccess(db.pool);
     // The daily KVKK retention job (anonymising closed parties) is business work: not in ingest-only processes.
     if (settings.mode !== 'headend') stops.push(startRegistry(db.pool).stop);
-    if (settings.mode === 'all' || settings.mode === 'worker') stops.push(startBillRunWorkers(db.pool).stop);
+    if (settings.mode === 'all' || settings.mode === 'worker') {
+      stops.push(startBillRunWorkers(db.pool).stop);
+      stops.push(startCreditSweep(db.pool).stop);
+    }
     const app = await createApp(db.pool);
     registerRoutes(app, { pool: db.pool, throttle: access.throttle, sessionHours: access.settings.sessionHours, cookieSecure: access.settings.cookieSecure, registry: headend?.registry, pipeline: headend?.pipeline, broker: brokerStatus, feed });
     const httpPort = await choosePort(

@@ -13,3 +13,8 @@ export { loadRates, lastFeeThrough } from './late-fee-store.ts';
 export { orderItems, checkAllocationOrder, ALLOCATION_RULES, DEFAULT_ALLOCATION_ORDER, type ItemToSettle } from './allocation-rules.ts';
 export { applyWaitingCredit, markCreditWaiting, sweepWaitingCredits } from './credits.ts';
 export { collectionsSettings, collectionsConfig } from './settings.ts';
+export { deskRoutes } from './desk-routes.ts';
+export { takeDeskPayment, DESK_METHODS, type DeskPayment, type DeskMethod } from './desk.ts';
+export { openDrawer, closeDrawer, openDrawerOf, loadDrawer, type Drawer } from './drawers.ts';
+export { drawerReport, dailyReport, type DrawerReport, type DailyReport } from './drawer-report.ts';
+export { renderReceiptPdf } from './receipt-pdf.ts';

@@ -11,6 +11,7 @@ import { warehouseRoutes } from '../../../modules/warehouses/index.ts';
 import { workOrderRoutes } from '../../../modules/work-orders/index.ts';
 import { ledgerRoutes } from '../../../modules/ledger/index.ts';
 import { billingRoutes } from '../../../modules/billing/index.ts';
+import { deskRoutes } from '../../../modules/collections/index.ts';
 import { rulesRoutes } from '../../../rules/index.ts';
 import type { App } from '../app.ts';
 import { healthRoutes, type BrokerStatus } from './health.ts';
@@ -49,6 +50,7 @@ export function registerRoutes(app: App, deps: RouteDeps): void {
   workOrderRoutes(app, { pool, meters: deps.registry ?? new DeviceRegistry(pool) });
   ledgerRoutes(app, { pool });
   billingRoutes(app, { pool });
+  deskRoutes(app, { pool });
   rulesRoutes(app, { pool });
   webRoutes(app); // last: its `/*` answers screens the console routes in the browser
 }
