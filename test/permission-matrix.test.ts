@@ -81,6 +81,7 @@ const MATRIX: Record<string, string[] | 'public' | 'authenticated'> = {
   'GET /api/v1/parties/:id/subscriptions': READ_PLACES,
   'GET /api/v1/meter-map': READ_METERS,
   'POST /api/v1/meter-map/within': READ_METERS,
+  'GET /api/v1/meter-map/points': READ_METERS,
   'GET /api/v1/parties/by-address': READ_PARTIES,
   'GET /api/v1/parties/near': READ_PARTIES,
   'GET /api/v1/work-orders': READ_WORKORDERS,

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { GeoPolygonSchema, Lat, Lon } from '../registry/index.ts';
-import { meterMap, metersInPolygon } from './meter-map.ts';
+import { meterMap, meterPoints, metersInPolygon } from './meter-map.ts';
 import { partySubscriptions } from './party-subscriptions.ts';
 
 type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
@@ -33,6 +33,11 @@ export function consoleReadRoutes(app: App, deps: { pool: pg.Pool }): void {
     config: { permission: 'meters.read' },
     schema: { summary: 'Fitted meters inside a GeoJSON polygon (WGS84), by serial, a page at a time, with the total', body: z.object({ polygon: GeoPolygonSchema, ...Page }) },
   }, async (req) => metersInPolygon(pool, req.body.polygon, { offset: req.body.offset, limit: req.body.limit }));
+
+  app.get('/api/v1/meter-map/points', {
+    config: { permission: 'meters.read' },
+    schema: { summary: 'Where the given meters (comma-separated serials, at most 100) are fitted now', querystring: z.object({ serials: z.string().regex(/^[A-Za-z0-9_-]{1,64}(,[A-Za-z0-9_-]{1,64}){0,99}$/, 'up to 100 serials, comma-separated') }) },
+  }, async (req) => ({ items: await meterPoints(pool, req.query.serials.split(',')) }));
 
   app.get('/api/v1/parties/:id/subscriptions', {
     config: { permission: 'subscriptions.read' },

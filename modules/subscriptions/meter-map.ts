@@ -86,3 +86,9 @@ export async function metersInPolygon(db: pg.Pool, polygon: GeoPolygon, page: { 
     items: rows.map((r) => ({ serial: r.serial, commodity: r.commodity, state: r.state, installationId: Number(r.installation_id), coordinates: toLonLat(r.loc.x, r.loc.y) })),
   };
 }
+
+/** Where the given meters are fitted now (a page of work orders on their map); meters not fitted are left out. */
+export async function meterPoints(db: pg.Pool, serials: string[]): Promise<Array<{ serial: string; state: string; coordinates: [number, number] }>> {
+  const { rows } = await db.query(`${FITTED} AND m.serial = ANY($1::text[]) ORDER BY m.serial`, [serials]);
+  return rows.map((r) => ({ serial: r.serial, state: r.state, coordinates: toLonLat(r.loc.x, r.loc.y) }));
+}

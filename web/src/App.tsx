@@ -9,6 +9,14 @@ import { usePath } from './router.tsx';
 import { ConsoleScreen } from './console/ConsoleScreen.tsx';
 import { MetersScreen } from './meters/MetersScreen.tsx';
 import { MeterScreen } from './meters/MeterScreen.tsx';
+import { WorkOrdersScreen } from './work-orders/WorkOrdersScreen.tsx';
+import { SubscriberSearch } from './subscribers/SubscriberSearch.tsx';
+import { SubscriberScreen } from './subscribers/SubscriberScreen.tsx';
+import { BillingScreen } from './billing/BillingScreen.tsx';
+import { RunScreen } from './billing/RunScreen.tsx';
+import { AdminScreen } from './admin/AdminScreen.tsx';
+import { useCan } from './auth/session.tsx';
+import { ErrorText } from './ui/ErrorText.tsx';
 
 // MapLibre is most of the bundle: fetched only when the map is first opened.
 const MapScreen = lazy(() => import('./map/MapScreen.tsx'));
@@ -35,11 +43,35 @@ export function App() {
   );
 }
 
+/**
+ * The screen the path names, if the user's roles allow it; a screen they may not use is not in their navigation, and
+ * typed in by hand it says so instead of showing a page of refusals (the server refuses its data anyway).
+ */
 function Screen() {
   const path = usePath();
-  const meter = /^\/meters\/([^/]+)$/.exec(path);
-  if (meter) return <MeterScreen serial={decodeURIComponent(meter[1])} />;
-  if (path === '/meters') return <MetersScreen />;
-  if (path === '/map') return <MapScreen />;
+  const can = {
+    meters: useCan('meters.read'),
+    orders: useCan('workorders.read'),
+    parties: useCan('parties.read'),
+    billing: useCan('billing.read'),
+    users: useCan('users.manage'),
+    devices: useCan('devices.credentials'),
+  };
+  const m = (re: RegExp) => re.exec(path);
+  let meter, party, run;
+  if ((meter = m(/^\/meters\/([^/]+)$/))) return can.meters ? <MeterScreen serial={decodeURIComponent(meter[1])} /> : <NotAllowed />;
+  if (path === '/meters') return can.meters ? <MetersScreen /> : <NotAllowed />;
+  if (path === '/map') return can.meters ? <MapScreen /> : <NotAllowed />;
+  if (path === '/work-orders') return can.orders ? <WorkOrdersScreen /> : <NotAllowed />;
+  if (path === '/subscribers') return can.parties ? <SubscriberSearch /> : <NotAllowed />;
+  if ((party = m(/^\/subscribers\/(\d+)$/))) return can.parties ? <SubscriberScreen key={party[1]} id={Number(party[1])} /> : <NotAllowed />;
+  if (path === '/billing') return can.billing ? <BillingScreen /> : <NotAllowed />;
+  if ((run = m(/^\/billing\/runs\/(\d+)$/))) return can.billing ? <RunScreen key={run[1]} id={Number(run[1])} /> : <NotAllowed />;
+  if (path === '/admin') return can.users || can.devices ? <AdminScreen /> : <NotAllowed />;
   return <ConsoleScreen />;
+}
+
+function NotAllowed() {
+  const { t } = useTranslation();
+  return <ErrorText error={new Error(t('app.notAllowed'))} />;
 }

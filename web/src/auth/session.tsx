@@ -38,9 +38,9 @@ export function useCan(permission: string): boolean {
   return permission in useSession().permissions;
 }
 
-/** Renders its children only for a user holding the permission. */
-export function Can({ permission, children }: { permission: string; children: ReactNode }) {
-  return useCan(permission) ? <>{children}</> : null;
+/** Renders its children only for a user holding the permission (else the fallback, if any). */
+export function Can({ permission, children, fallback = null }: { permission: string; children: ReactNode; fallback?: ReactNode }) {
+  return useCan(permission) ? <>{children}</> : <>{fallback}</>;
 }
 
 export function useLogin() {

@@ -1,9 +1,10 @@
 import type { Messages } from './tr.ts';
+import { enScreens } from './en-screens.ts';
 
 /** English, one click away. Typed against the Turkish file so a missing key fails the build. */
 export const en: Messages = {
-  app: { name: 'Abone', language: 'Language', switchTo: 'Türkçe', logout: 'Log out', loading: 'Loading…', error: 'Error: {{message}}' },
-  nav: { console: 'Operator console', meters: 'Meters', map: 'Map' },
+  app: { name: 'Abone', language: 'Language', switchTo: 'Türkçe', logout: 'Log out', loading: 'Loading…', error: 'Error: {{message}}', cancel: 'Cancel', notAllowed: 'You may not use this screen.' },
+  nav: { console: 'Operator console', meters: 'Meters', map: 'Map', workOrders: 'Work orders', subscribers: 'Subscribers', billing: 'Billing', admin: 'Administration' },
   login: {
     title: 'Abone management console',
     username: 'Username',
@@ -63,6 +64,18 @@ export const en: Messages = {
     title: 'Meter map',
     offline: 'Offline basemap: province outlines (coarse)',
     tiles: 'Utility GIS basemap',
-    noLocations: 'Meter locations are not wired yet: the layer is empty.',
+    inView: '{{n}} meters in view',
+    inViewCells: '{{n}} meters in view (summed on a grid, clustered)',
+    zoomIn: 'The first 5,000 meters are shown: zoom in',
+    legend: 'Colours',
+    draw: 'Draw a polygon',
+    drawHint: 'Click the map to add corners ({{count}} so far)',
+    closePolygon: 'Close and select',
+    clearPolygon: 'Clear the polygon',
+    selection: 'Meters inside the polygon',
+    selected: 'Selected: {{n}} meters',
+    selectionPages: 'Selection pages',
+    installation: 'Installation',
   },
+  ...enScreens,
 };

@@ -1,7 +1,9 @@
+import { trScreens } from './tr-screens.ts';
+
 /** Turkish: the default language of the console. Keys are shared with en.ts (typed against this file). */
 export const tr = {
-  app: { name: 'Abone', language: 'Dil', switchTo: 'English', logout: 'Çıkış', loading: 'Yükleniyor…', error: 'Hata: {{message}}' },
-  nav: { console: 'Operatör konsolu', meters: 'Sayaçlar', map: 'Harita' },
+  app: { name: 'Abone', language: 'Dil', switchTo: 'English', logout: 'Çıkış', loading: 'Yükleniyor…', error: 'Hata: {{message}}', cancel: 'Vazgeç', notAllowed: 'Bu ekranı kullanma yetkiniz yok.' },
+  nav: { console: 'Operatör konsolu', meters: 'Sayaçlar', map: 'Harita', workOrders: 'İş emirleri', subscribers: 'Aboneler', billing: 'Faturalama', admin: 'Yönetim' },
   login: {
     title: 'Abone yönetim konsolu',
     username: 'Kullanıcı adı',
@@ -61,8 +63,20 @@ export const tr = {
     title: 'Sayaç haritası',
     offline: 'Çevrimdışı altlık: il sınırları (kaba)',
     tiles: 'Kurum GIS altlığı',
-    noLocations: 'Sayaç konumları henüz bağlanmadı: katman boş.',
+    inView: 'Görünümde {{n}} sayaç',
+    inViewCells: 'Görünümde {{n}} sayaç (ızgarada toplanmış, kümelenmiş)',
+    zoomIn: 'İlk 5.000 sayaç gösteriliyor: yakınlaştırın',
+    legend: 'Renkler',
+    draw: 'Çokgen çiz',
+    drawHint: 'Haritaya tıklayarak köşe ekleyin ({{count}} köşe)',
+    closePolygon: 'Kapat ve seç',
+    clearPolygon: 'Çokgeni temizle',
+    selection: 'Çokgenin içindeki sayaçlar',
+    selected: 'Seçilen: {{n}} sayaç',
+    selectionPages: 'Seçim sayfaları',
+    installation: 'Tesisat',
   },
+  ...trScreens,
 };
 
 export type Messages = typeof tr;

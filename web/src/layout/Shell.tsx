@@ -12,10 +12,20 @@ export function Shell({ children }: { children: ReactNode }) {
   const logout = useLogout();
   const path = usePath();
   const meters = useCan('meters.read');
+  const orders = useCan('workorders.read');
+  const parties = useCan('parties.read');
+  const billing = useCan('billing.read');
+  const users = useCan('users.manage');
+  const devices = useCan('devices.credentials');
+  const admin = users || devices;
   const items = [
     { to: '/', label: t('nav.console'), show: true },
     { to: '/meters', label: t('nav.meters'), show: meters },
     { to: '/map', label: t('nav.map'), show: meters },
+    { to: '/work-orders', label: t('nav.workOrders'), show: orders },
+    { to: '/subscribers', label: t('nav.subscribers'), show: parties },
+    { to: '/billing', label: t('nav.billing'), show: billing },
+    { to: '/admin', label: t('nav.admin'), show: admin },
   ].filter((i) => i.show);
 
   return (
