@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createPool, withTransaction } from '../platform/db/pool.ts';
 import { withDatabase } from './db.ts';
+import { PostgresCpu, postmasterOf } from './proc.ts';
 import { billingMonth, planRun, openRun } from '../modules/billing/index.ts';
 import { loadBillables } from '../modules/billing/billables.ts';
 import { accrueBatch } from '../modules/billing/accrue.ts';
@@ -37,6 +38,11 @@ try {
   const tariffs = new Map<string, StoredTariff>();
   const timings: Record<string, number> = {};
   let bills = 0;
+  const { rows: pidRows } = await pool.query('SELECT pg_backend_pid() AS pid');
+  const postmaster = postmasterOf(pidRows[0].pid);
+  const pgCpu = postmaster ? new PostgresCpu(postmaster, [name]) : undefined;
+  pgCpu?.start();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (const s of shards) {
     let t = performance.now();
@@ -50,7 +56,11 @@ try {
     timings.commit = (timings.commit ?? 0) + performance.now() - t;
   }
   const s = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const nodeS = (cpu.user + cpu.system) / 1e6;
+  const pgS = pgCpu?.stop();
   console.log(`${bills} bills in ${shards.length} shards, ${s.toFixed(1)} s, ${(bills / s).toFixed(0)} bills/s (one process)`);
+  console.log(`CPU per bill: node ${((nodeS / bills) * 1e6).toFixed(0)} µs, PostgreSQL ${pgS === undefined ? '?' : ((pgS / bills) * 1e6).toFixed(0)} µs (backends, checkpointer, WAL writer)`);
   for (const [phase, ms] of Object.entries(timings)) console.log(`  ${phase.padEnd(22)} ${(ms / shards.length).toFixed(0).padStart(6)} ms per shard  ${((ms / 1000 / s) * 100).toFixed(0).padStart(3)} %`);
 } finally {
   await pool.end();

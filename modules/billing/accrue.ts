@@ -156,6 +156,7 @@ export async function accrueBatch(c: pg.PoolClient, month: BillingMonth, billabl
     ['supersedes', 'bigint', rows.map((r) => opts.supersedes?.get(r.b.subscriptionId) ?? null)],
   ] as const;
   const names = cols.map((col) => col[0]).join(', ');
+  lap('accrual rows built');
   const { rows: inserted } = await c.query<{ id: number; subscription_id: number }>(
     `INSERT INTO billing_accrual (${names})
      SELECT * FROM unnest(${cols.map((col, i) => `$${i + 1}::${col[1]}[]`).join(', ')})

@@ -66,8 +66,20 @@ function dateOf(instant: Date, month: BillingMonth): LocalDate {
   return d;
 }
 
-/** The next range of `size` billable subscription ids of a period above `afterId` (a page of the door), if any. */
+/**
+ * The next shard's range of subscription ids above `afterId`, if any billable subscription is left: from the next
+ * billable id, `size` ids wide — so it holds at most `size` subscriptions — and cut at the last billable id when
+ * nothing billable lies beyond it (a subscription created later gets a higher id, and a new start plans it). Planning
+ * asks the subscriptions door for one subscription per probe instead of a page of `size`, which cost as much as
+ * loading the shard again.
+ */
 export async function nextRange(pool: pg.Pool, month: BillingMonth, afterId: number, size: number): Promise<{ firstId: number; lastId: number } | undefined> {
-  const page = await billableSubscriptions(pool, { start: month.fromTs, end: month.toTs }, { afterId, limit: size });
-  return page.length ? { firstId: page[0].subscriptionId, lastId: page[page.length - 1].subscriptionId } : undefined;
+  const period = { start: month.fromTs, end: month.toTs };
+  const [first] = await billableSubscriptions(pool, period, { afterId, limit: 1 });
+  if (!first) return undefined;
+  const firstId = first.subscriptionId;
+  const [beyond] = await billableSubscriptions(pool, period, { afterId: firstId + size - 1, limit: 1 });
+  if (beyond) return { firstId, lastId: firstId + size - 1 };
+  const page = await billableSubscriptions(pool, period, { afterId: firstId - 1, limit: size });
+  return { firstId, lastId: page[page.length - 1].subscriptionId };
 }

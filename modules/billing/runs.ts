@@ -55,8 +55,9 @@ export async function openRun(pool: pg.Pool, input: RunInput): Promise<{ id: num
 }
 
 /**
- * Plans shards page by page (each page of the subscriptions door one shard, committed at once so workers take it
- * while planning goes on), from the last planned subscription id to the end of the period's billable ones. Run on
+ * Plans shards one by one (each a range of ids from the next billable subscription, see nextRange; committed at once
+ * so workers take it while planning goes on), from the last planned subscription id to the end of the period's
+ * billable ones. Run on
  * a finished run it covers subscriptions that appeared since, and the run is open again until those are done.
  * `shard_count` is written at the end: while it differs from the number of shard rows, workers know planning is
  * still going and wait for shards instead of leaving.
