@@ -18,3 +18,8 @@ export { takeDeskPayment, DESK_METHODS, type DeskPayment, type DeskMethod } from
 export { openDrawer, closeDrawer, openDrawerOf, loadDrawer, type Drawer } from './drawers.ts';
 export { drawerReport, dailyReport, type DrawerReport, type DailyReport } from './drawer-report.ts';
 export { renderReceiptPdf } from './receipt-pdf.ts';
+export { bankRoutes } from './bank-routes.ts';
+export { registerBankChannel, listBankChannels, channelOfActor, type BankChannel } from './bank-channels.ts';
+export { bankDebt, bankPay, bankCancel, bankPaymentByReference, type BankDebt, type BankPayment, type BankPaymentInput } from './bank-payments.ts';
+export { reconcile, checkBankLines, type Reconciliation, type Difference, type BankLine } from './reconciliation.ts';
+export { parseReconciliationCsv, RECONCILIATION_HEADER } from './reconciliation-csv.ts';
