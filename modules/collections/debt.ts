@@ -8,6 +8,7 @@ import { orderItems } from './allocation-rules.ts';
 import { collectionsConfig } from './settings.ts';
 import { lastFeeThrough, loadRates } from './late-fee-store.ts';
 import { lateFee } from './late-fees.ts';
+import { feeStart, lateFeeHolds } from './instalment-shield.ts';
 
 export interface DebtLine {
   itemId: number;
@@ -36,9 +37,11 @@ export async function debtInquiry(db: Db, accountId: number, asOf: string): Prom
   const overdue = items.filter((i) => i.kind === 'accrual' && i.dueDate < asOf).map((i) => i.id);
   const rates = overdue.length ? await loadRates(db) : [];
   const through = overdue.length ? await lastFeeThrough(db, overdue) : new Map<number, string>();
+  // Items an instalment or fixed plan shields carry no fee (instalment-shield.ts).
+  const holds = overdue.length ? await lateFeeHolds(db, accountId, items.filter((i) => overdue.includes(i.id)), asOf) : new Map<number, string | null>();
   const lines = items.map((i): DebtLine => {
-    const from = through.get(i.id) ?? i.dueDate;
-    const fee = overdue.includes(i.id) && from < asOf ? lateFee(i.open, from, asOf, rates) : new Money(0);
+    const from = feeStart(i, through, holds);
+    const fee = overdue.includes(i.id) && from !== null && from < asOf ? lateFee(i.open, from, asOf, rates) : new Money(0);
     return { itemId: i.id, kind: i.kind, period: i.period, dueDate: i.dueDate, invoiceNumber: i.invoiceNumber, open: i.open, lateFee: fee.toFixed(2), payable: fee.plus(i.open).toFixed(2) };
   });
   const total = (pick: (l: DebtLine) => string) => lines.reduce((s, l) => s.plus(pick(l)), new Money(0)).toFixed(2);

@@ -15,6 +15,7 @@ import { collectionsConfig } from './settings.ts';
 import { applyWaitingCredit, markCreditWaiting } from './credits.ts';
 import { loadRates, lastFeeThrough } from './late-fee-store.ts';
 import { lateFactor, principalCovered } from './late-fees.ts';
+import { feeStart, lateFeeHolds } from './instalment-shield.ts';
 import { checkPaymentInput, CHANNEL_GL, type PaymentInput } from './payment-input.ts';
 import { loadPayment, type Payment } from './payment-view.ts';
 
@@ -79,18 +80,21 @@ async function takeLocked(c: pg.PoolClient, input: Required<Pick<PaymentInput, '
  */
 async function settleWithLateFees(
   c: pg.PoolClient,
-  p: { accountId: number; businessDate: string; paymentId: number; entryId: number; money: Money; items: Array<{ id: number; kind: string; dueDate: string; open: string }>; actor: string },
+  p: { accountId: number; businessDate: string; paymentId: number; entryId: number; money: Money; items: Array<{ id: number; kind: string; dueDate: string; businessDate: string; open: string }>; actor: string },
 ): Promise<Settlement[]> {
   const settlements: Settlement[] = [];
   let left = p.money;
   const overdue = p.items.filter((i) => i.kind === 'accrual' && i.dueDate < p.businessDate);
   const rates = overdue.length ? await loadRates(c) : [];
   const through = overdue.length ? await lastFeeThrough(c, overdue.map((i) => i.id)) : new Map<number, string>();
+  // Items an instalment or fixed plan shields carry no fee (instalment-shield.ts).
+  const holds = overdue.length ? await lateFeeHolds(c, p.accountId, overdue, p.businessDate) : new Map<number, string | null>();
   for (const item of p.items) {
     if (!left.greaterThan(0)) break;
     const open = new Money(item.open);
-    const from = through.get(item.id) ?? item.dueDate;
-    const factor = item.kind === 'accrual' && from < p.businessDate ? lateFactor(from, p.businessDate, rates) : new Money(0);
+    const start = feeStart(item, through, holds);
+    const from = start ?? item.dueDate;
+    const factor = item.kind === 'accrual' && start !== null && from < p.businessDate ? lateFactor(from, p.businessDate, rates) : new Money(0);
     const { principal, fee } = factor.isZero() ? { principal: Money.min(open, left), fee: new Money(0) } : principalCovered(left, open, factor);
     if (fee.greaterThan(0)) {
       const feeItem = await postLateFee(c, { ...p, itemId: item.id, principal, from, fee });
