@@ -3,19 +3,21 @@
  * wired here in the composition root (DESIGN.md: a plain async function of the context that owns the outcome).
  *
  * Every alarm change is announced on the `alarms` stream. A raised alarm opens its work order, routed to a crew of the
- * meter's region. Opening is idempotent per alarm, so a sweep at start and every few minutes opens the orders of active
+ * meter's region; changes are carried in batches (everything queued while the last batch was carried). Opening is idempotent per alarm, so a sweep at start and every few minutes opens the orders of active
  * alarms whose first attempt failed (a database restart between the alarm's commit and its order), and nothing twice.
  */
 import type pg from 'pg';
 import { announce } from '../platform/feed.ts';
+import { withTransaction } from '../platform/db/pool.ts';
 import { contextLogger } from '../platform/logger.ts';
 import { listAlarms, onAlarmChange, type Alarm, type AlarmChange } from '../rules/index.ts';
-import { openWorkOrderFromAlarm } from '../modules/work-orders/index.ts';
+import { openWorkOrderFromAlarm, openWorkOrdersFromAlarms, type AlarmForOrder } from '../modules/work-orders/index.ts';
 import type { DeviceRegistry } from '../headend/index.ts';
 
 const log = contextLogger('alarm-orders');
 const SWEEP_MS = 5 * 60_000;
 const SWEEP_LIMIT = 1_000;
+const BATCH_MAX = 500;
 
 export interface AlarmOrders {
   /** Opens the orders of active alarms that have none yet; returns how many it opened. */
@@ -24,28 +26,59 @@ export interface AlarmOrders {
 }
 
 export function wireAlarmOrders(pool: pg.Pool, registry: DeviceRegistry, opts: { sweep?: boolean } = {}): AlarmOrders {
-  const open = async (alarm: Alarm, region: string | null | undefined): Promise<boolean> => {
-    const order = await openWorkOrderFromAlarm(pool, {
-      alarmId: alarm.id,
-      meterId: alarm.meterId,
-      alarmType: alarm.category ?? 'inspection',
-      severity: alarm.severity,
-      raisedAt: alarm.raisedAt,
-      region: region ?? undefined,
-    });
-    return order.created;
-  };
+  const forOrder = (alarm: Alarm, region: string | null | undefined): AlarmForOrder => ({
+    alarmId: alarm.id,
+    meterId: alarm.meterId,
+    alarmType: alarm.category ?? 'inspection',
+    severity: alarm.severity,
+    raisedAt: alarm.raisedAt,
+    region: region ?? undefined,
+  });
+  const open = async (alarm: Alarm, region: string | null | undefined): Promise<boolean> => (await openWorkOrderFromAlarm(pool, forOrder(alarm, region))).created;
   const regionsOf = async (alarms: Alarm[]) => new Map((await registry.byIds([...new Set(alarms.map((a) => a.meterId))])).map((m) => [m.id, m.region]));
-  const handle = async ({ change, alarm }: AlarmChange) => {
-    await announce(pool, {
-      stream: 'alarms',
-      kind: change,
-      id: String(alarm.id),
-      data: { meterId: alarm.meterId, serial: alarm.serial, type: alarm.type, category: alarm.category, severity: alarm.severity, state: alarm.state, acknowledged: alarm.acknowledged, raisedAt: alarm.raisedAt },
+
+  // Changes arrive in bursts (a fault wave, a rule reload): they queue while a batch is carried, and the next batch
+  // takes everything queued, so a burst costs a few transactions instead of one per alarm.
+  const queue: AlarmChange[] = [];
+  let draining: Promise<void> | undefined;
+  const carry = async (batch: AlarmChange[]) => {
+    await withTransaction(pool, async (c) => {
+      for (const { change, alarm } of batch) {
+        await announce(c, {
+          stream: 'alarms',
+          kind: change,
+          id: String(alarm.id),
+          data: { meterId: alarm.meterId, serial: alarm.serial, type: alarm.type, category: alarm.category, severity: alarm.severity, state: alarm.state, acknowledged: alarm.acknowledged, raisedAt: alarm.raisedAt },
+        });
+      }
     });
-    if (change === 'raised') await open(alarm, (await regionsOf([alarm])).get(alarm.meterId));
+    const raised = batch.filter((c) => c.change === 'raised').map((c) => c.alarm);
+    if (!raised.length) return;
+    const regions = await regionsOf(raised);
+    try {
+      await openWorkOrdersFromAlarms(pool, raised.map((a) => forOrder(a, regions.get(a.meterId))));
+    } catch (err) {
+      // One alarm the orders refuse, or a deadlock with another process's batch: open them one by one instead.
+      log.warn({ err: (err as Error).message, alarms: raised.length }, 'batch of alarm orders failed; opening one by one');
+      for (const a of raised) await open(a, regions.get(a.meterId)).catch((e) => log.warn({ err: e.message, alarm: a.id }, 'work order not opened; the sweep retries'));
+    }
   };
-  const unsubscribe = onAlarmChange((c) => void handle(c).catch((err) => log.warn({ err: err.message, alarm: c.alarm.id }, 'alarm change not carried to the feed or a work order; the sweep retries the order')));
+  const drain = async () => {
+    while (queue.length) {
+      const batch = queue.splice(0, BATCH_MAX);
+      await carry(batch).catch((err) => log.warn({ err: err.message, changes: batch.length }, 'alarm changes not carried to the feed or a work order; the sweep retries the orders'));
+    }
+  };
+  const kick = () => {
+    draining ??= drain().finally(() => {
+      draining = undefined;
+      if (queue.length) kick(); // arrived between the last check and now
+    });
+  };
+  const unsubscribe = onAlarmChange((c) => {
+    queue.push(c);
+    kick();
+  });
   const sweep = async () => {
     const alarms = await listAlarms(pool, { state: 'active', limit: SWEEP_LIMIT });
     const regions = await regionsOf(alarms);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import type { AboneError } from '../../platform/errors.ts';
 import { listenFeed, type FeedEvent } from '../../platform/feed.ts';
-import { openWorkOrderFromAlarm, orderTypeOfAlarm, type AlarmForOrder } from './alarms.ts';
+import { openWorkOrderFromAlarm, openWorkOrdersFromAlarms, orderTypeOfAlarm, type AlarmForOrder } from './alarms.ts';
 import { onWorkOrderChange, type WorkOrderChange } from './events.ts';
 import { count, crew, snapshot } from './test-fixtures.ts';
 
@@ -33,6 +33,21 @@ describe('work orders: opened from alarms', function () {
     assert.deepEqual([again.created, again.id, again.priority, again.slaDueAt.getTime()], [false, first.id, 'high', first.slaDueAt.getTime()]);
     assert.equal(await count(db.pool, `work_order WHERE source = 'alarm'`), 1);
     assert.equal(await count(db.pool, 'work_order_event WHERE order_id = $1', [first.id]), 2, 'created + routed, once');
+  });
+
+  it('opens a burst of alarms in one batch, spreading them over the region\'s crews by load, and repeats nothing', async () => {
+    await crew(db.pool, 'IZM-1', 'IZM', ['leak', 'metering'], 10);
+    await crew(db.pool, 'IZM-2', 'IZM', ['leak', 'metering'], 10);
+    const burst = ['B-1', 'B-2', 'B-3', 'B-4'].map((id, i) => alarm({ alarmId: id, meterId: 100 + i, region: 'IZM' }));
+    const orders = await openWorkOrdersFromAlarms(db.pool, [...burst, alarm()]); // ALM-1 was opened before
+    assert.deepEqual(orders.map((o) => [o.sourceRef, o.created]), [['B-1', true], ['B-2', true], ['B-3', true], ['B-4', true], ['ALM-1', false]]);
+    // Each routing sees the load the previous ones added inside the same transaction: two orders per crew.
+    const perCrew = orders.slice(0, 4).reduce((m, o) => m.set(o.crew!, (m.get(o.crew!) ?? 0) + 1), new Map<string, number>());
+    assert.deepEqual([...perCrew.entries()].sort(), [['IZM-1', 2], ['IZM-2', 2]]);
+    const again = await openWorkOrdersFromAlarms(db.pool, burst);
+    assert.deepEqual(again.map((o) => [o.created, o.id]), orders.slice(0, 4).map((o) => [false, o.id]));
+    await assert.rejects(openWorkOrdersFromAlarms(db.pool, [alarm({ alarmId: 'B-5', region: 'IZM' }), alarm({ alarmId: 'B-6', alarmType: 'Bad Type' })]), (e) => code(e) === 'ABONE_ERR_WORKORDER_ALARM_INVALID');
+    assert.equal(await count(db.pool, `work_order WHERE source_ref IN ('B-5', 'B-6')`), 0, 'an invalid alarm refuses the whole batch');
   });
 
   it('settles twenty concurrent calls for one alarm on one order', async () => {

@@ -4,7 +4,7 @@
  * This file is the context's only door.
  */
 export { workOrderRoutes } from './routes.ts';
-export { openWorkOrderFromAlarm, orderTypeOfAlarm, ALARM_ORDER_TYPE, type AlarmForOrder } from './alarms.ts';
+export { openWorkOrderFromAlarm, openWorkOrdersFromAlarms, orderTypeOfAlarm, ALARM_ORDER_TYPE, type AlarmForOrder } from './alarms.ts';
 export { onWorkOrderChange, FEED_STREAM as WORK_ORDER_FEED_STREAM, type WorkOrderChange } from './events.ts';
 export { createOrder, readOrder, listOrders, NewOrderSchema, type NewOrder } from './orders.ts';
 export { assignOrder } from './assignment.ts';
