@@ -39,8 +39,8 @@ export interface Metered {
   meterId: number;
 }
 
-/** n water subscriptions on SU-KONUT, meters fitted 2026-09-01 and contracts from 2026-09-15 (Istanbul). */
-export async function waterSubscriptions(pool: pg.Pool, n: number, il = 'Ankara'): Promise<Metered[]> {
+/** n water subscriptions on SU-KONUT, meters fitted 2026-09-01 and contracts from 2026-09-15 (or `movedIn`; Istanbul). */
+export async function waterSubscriptions(pool: pg.Pool, n: number, il = 'Ankara', movedIn = '2026-09-15'): Promise<Metered[]> {
   const ctx = await callContext(pool, 'billing_clerk');
   const m = await meters(pool, 'water', n);
   const out: Metered[] = [];
@@ -48,7 +48,7 @@ export async function waterSubscriptions(pool: pg.Pool, n: number, il = 'Ankara'
     const inst = await installation(pool, ctx, { commodity: 'water', il });
     await installMeter(pool, m.registry, inst, { serial: m.serials[i], reading: '100.000', at: startOfLocalDay('2026-09-01') }, ctx);
     const holder = await party(pool, ctx);
-    const s = await moveIn(pool, { partyId: holder, installationId: inst, class: 'residential', tariffCode: 'SU-KONUT', openingReading: '100.000', at: startOfLocalDay('2026-09-15') }, ctx);
+    const s = await moveIn(pool, { partyId: holder, installationId: inst, class: 'residential', tariffCode: 'SU-KONUT', openingReading: '100.000', at: startOfLocalDay(movedIn) }, ctx);
     out.push({ subscriptionId: s.id, meterId: m.ids[i] });
   }
   return out;
