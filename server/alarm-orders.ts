@@ -70,7 +70,8 @@ export function wireAlarmOrders(pool: pg.Pool, registry: DeviceRegistry, opts: {
     }
   };
   const kick = () => {
-    draining ??= drain().finally(() => {
+    // Started on the next tick, so the changes of one commit, told in one loop, make one batch.
+    draining ??= Promise.resolve().then(drain).finally(() => {
       draining = undefined;
       if (queue.length) kick(); // arrived between the last check and now
     });
