@@ -149,20 +149,24 @@ export async function accrueBatch(c: pg.PoolClient, month: BillingMonth, billabl
     ['net', 'numeric', rows.map((r) => r.bill?.totals.net ?? null)],
     ['taxes', 'numeric', rows.map((r) => r.bill?.totals.taxes ?? null)],
     ['gross', 'numeric', rows.map((r) => r.bill?.totals.gross ?? null)],
-    ['lines', 'jsonb', rows.map((r) => (r.bill ? JSON.stringify(r.bill.lines) : null))],
     ['state', 'text', rows.map((r) => r.state)],
     ['outsort_reason', 'text', rows.map((r) => r.reason ?? null)],
     ['outsort_detail', 'text', rows.map((r) => r.detail ?? null)],
     ['supersedes', 'bigint', rows.map((r) => opts.supersedes?.get(r.b.subscriptionId) ?? null)],
   ] as const;
   const names = cols.map((col) => col[0]).join(', ');
+  // The bills' lines go as one JSON array (element i for row i), not as a jsonb[] parameter: pg escapes every quote
+  // of every element of an array parameter in JavaScript, which cost more than the rest of the insert together.
+  const lines = '[' + rows.map((r) => (r.bill ? JSON.stringify(r.bill.lines) : 'null')).join(',') + ']';
   lap('accrual rows built');
   const { rows: inserted } = await c.query<{ id: number; subscription_id: number }>(
-    `INSERT INTO billing_accrual (${names})
-     SELECT * FROM unnest(${cols.map((col, i) => `$${i + 1}::${col[1]}[]`).join(', ')})
+    `INSERT INTO billing_accrual (${names}, lines)
+     SELECT ${cols.map((col) => `u.${col[0]}`).join(', ')}, nullif(l.lines, 'null'::jsonb)
+       FROM unnest(${cols.map((col, i) => `$${i + 1}::${col[1]}[]`).join(', ')}) WITH ORDINALITY AS u(${names}, n)
+       JOIN jsonb_array_elements($${cols.length + 1}::jsonb) WITH ORDINALITY AS l(lines, n) USING (n)
      ON CONFLICT (subscription_id, period) WHERE state IN ('posted', 'outsorted') DO NOTHING
      RETURNING id, subscription_id`,
-    cols.map((col) => col[2] as unknown[]),
+    [...cols.map((col) => col[2] as unknown[]), lines],
   );
   lap('accrual insert');
   const bySub = new Map(rows.map((r) => [r.b.subscriptionId, r]));
