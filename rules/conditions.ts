@@ -16,6 +16,8 @@ export interface Observation {
 
 export interface MeterFacts {
   registerDigits: number;
+  /** False for a meter known not to supply an active contract (zero consumption there is no alarm). */
+  supplied?: boolean;
 }
 
 /** What an observation did to a condition. */
@@ -177,9 +179,10 @@ export function compile(c: Condition, lookup: RefLookup, depth = 0): Evaluator {
       const gate = new Duration(c.days * 86_400_000);
       return {
         value: false,
-        observe(o) {
+        observe(o, facts) {
           if (o.event || o.channel !== channel) return IGNORED;
-          this.value = gate.update(o.value === 0, o.ts);
+          // The clock runs whatever the contract, so an alarm follows at once when a vacant meter gets a contract.
+          this.value = gate.update(o.value === 0, o.ts) && facts.supplied !== false;
           return EVALUATED;
         },
         detail: () => ({ channel, days: c.days, since: gate.since === null ? null : new Date(gate.since).toISOString() }),

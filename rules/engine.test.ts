@@ -4,7 +4,7 @@
  * committed batch. Transitions are shown as `kind meter type v<version> @<hours since T0>`.
  */
 import assert from 'node:assert/strict';
-import { map, type Observable } from 'rxjs';
+import { map, Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { Envelope } from '../headend/index.ts';
 import { RuleEngine, type MeterInfo, type Transition } from './engine.ts';
@@ -49,6 +49,7 @@ const METERS: Record<number, MeterInfo> = {
   1: { modelCode: 'G4', registerDigits: 8, region: 'ANK', group: null },
   2: { modelCode: 'G4', registerDigits: 8, region: 'IST', group: null },
   3: { modelCode: 'W5', registerDigits: 5, region: 'ANK', group: 'dma-7' },
+  4: { modelCode: 'G4', registerDigits: 8, region: 'ANK', group: null, supplied: false }, // a frozen contract
 };
 
 const fmt = (t: Transition) => `${t.kind} ${t.meterId} ${t.type} v${t.ruleVersion} @${(t.at - T0) / H}`;
@@ -185,6 +186,34 @@ describe('rules engine (marble tests)', () => {
       r: 'raise 1 zero-2d v1 @48',
       c: 'clear 1 zero-2d v1 @49',
     });
+  });
+
+  it('zero consumption on a meter without an active contract stays quiet, and raises at its next zero once a contract starts', () => {
+    const zero = rule('zero-2d-b', { kind: 'zero_consumption', days: 2 });
+    const zeros = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => reading(4, 'consumption', from + i, 0));
+    const moveIn = [reading(4, 'consumption', 61, 0)];
+    const contractStarts = { ...METERS[4] };
+    METERS[4] = contractStarts;
+    try {
+      const scheduler = new TestScheduler((a, b) => assert.deepEqual(a, b));
+      scheduler.run(({ hot, expectObservable }) => {
+        const engine = engineWith([zero], scheduler, 1_000_000);
+        const src$ = hot('a 9ms b', { a: zeros(0, 60), b: moveIn }) as Observable<Envelope[]>;
+        // The move-in: the meter directory updates the meter's info in place, here just before hour 61 arrives.
+        const flipped$ = new Observable<Envelope[]>((sub) =>
+          src$.subscribe({
+            next: (batch) => {
+              if (batch === moveIn) contractStarts.supplied = true;
+              sub.next(batch);
+            },
+            complete: () => sub.complete(),
+          }),
+        );
+        expectObservable(engine.run(flipped$).pipe(map(fmt)), '^ 100ms !').toBe('- 9ms r', { r: 'raise 4 zero-2d-b v1 @61' });
+      });
+    } finally {
+      METERS[4] = { ...contractStarts, supplied: false };
+    }
   });
 
   it('reverse flow: a 5-digit register rolling over is not reverse flow, a register going back is', () => {

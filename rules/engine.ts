@@ -21,6 +21,8 @@ export interface MeterInfo {
   registerDigits: number;
   region: string | null;
   group: string | null;
+  /** Whether the meter supplies an active contract; undefined when the engine is not told (every meter counts). */
+  supplied?: boolean;
 }
 export type MeterLookup = (meterId: number) => MeterInfo | undefined;
 

@@ -50,10 +50,15 @@ export interface Rules {
   stop(): Promise<void>;
 }
 
-export async function startRules(pool: pg.Pool, pipeline: IngestPipeline, overrides: Partial<RulesSettings> = {}): Promise<Rules> {
+export interface RulesDeps {
+  /** Meters supplying an active contract (from subscriptions, wired by the composition root); without it every meter counts. */
+  suppliedMeters?: () => Promise<ReadonlySet<number>>;
+}
+
+export async function startRules(pool: pg.Pool, pipeline: IngestPipeline, overrides: Partial<RulesSettings> = {}, deps: RulesDeps = {}): Promise<Rules> {
   const settings = loadSettings(rulesSettings, process.env, overrides);
   const escalation = parseEscalation(settings.escalateMinutes);
-  const directory = new MeterDirectory(pool);
+  const directory = new MeterDirectory(pool, deps.suppliedMeters);
   await directory.loadAll();
   const engine = new RuleEngine(directory.lookup, { sweepMs: settings.sweepMs, idleEvictMs: settings.idleEvictMinutes * 60_000, maxMeters: settings.maxMeters });
   let counter = await ruleCounter(pool);

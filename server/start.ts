@@ -21,6 +21,7 @@ import { startBillRunWorkers } from './bill-run-workers.ts';
 import { startCreditSweep } from './credit-sweep.ts';
 import { seedDemoOperations, DEMO_FAULTS } from './demo-operations.ts';
 import { startRegistry } from '../modules/registry/index.ts';
+import { suppliedMeterIds } from '../modules/subscriptions/index.ts';
 import { DeviceRegistry, startHeadend, type Headend } from '../headend/index.ts';
 import { startRules, rulesSettings } from '../rules/index.ts';
 
@@ -64,7 +65,7 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
       // Rules listen to the pipeline's commits: started before any collector so no commit goes unseen; stopped before
       // the head-end drains (what they miss then is replayed from storage at the next start, rules/rebuild.ts).
       if (runsRules) {
-        const rules = await startRules(db.pool, headend.pipeline);
+        const rules = await startRules(db.pool, headend.pipeline, {}, { suppliedMeters: () => suppliedMeterIds(db.pool) });
         stops.push(rules.stop);
       }
       const limits = { maxBytes: mqtt.maxPayloadBytes, maxItems: mqtt.maxItems };
