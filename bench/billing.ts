@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startOfLocalDay } from '../platform/calendar.ts';
-import { parseTariff, rate } from '../billing-core/index.ts';
+import { dailyUsage, parseTariff, rate, rateUsage } from '../billing-core/index.ts';
 import { createTariff } from '../modules/billing/index.ts';
 import { WATER_TARIFF } from '../modules/billing/test-fixtures.ts';
 import { openBenchServer } from './db.ts';
@@ -80,7 +80,8 @@ async function main(): Promise<void> {
     const rows = [
       ['bill run (abone bill-run, ' + W + ' worker processes)', `${N.toLocaleString('en')} subscriptions`, `${written.toLocaleString('en')} rows`, runS.toFixed(1), (c[0].accruals / runS).toFixed(0) + ' bills/s'],
       ['reference: INSERT ... SELECT of the same rows', '', `${written.toLocaleString('en')} rows`, refS.toFixed(1), (c[0].accruals / refS).toFixed(0) + ' bills/s'],
-      ['billing-core rate() alone, one process', `${rating.n.toLocaleString('en')} bills`, '', rating.s.toFixed(1), (rating.n / rating.s).toFixed(0) + ' bills/s'],
+      ['billing-core rate() alone (usage file), one process', `${rating.n.toLocaleString('en')} bills`, '', rating.s.toFixed(1), (rating.n / rating.s).toFixed(0) + ' bills/s'],
+      ['billing-core dailyUsage + rateUsage alone (the bill run\'s path), one process', `${rating.n.toLocaleString('en')} bills`, '', rating.trustedS.toFixed(1), (rating.n / rating.trustedS).toFixed(0) + ' bills/s'],
     ];
     console.log(`\nPostgreSQL ${server.version} (${server.settings}); set-up ${setupS.toFixed(1)} s (${(N * 31).toLocaleString('en')} rollup rows)`);
     console.log(`accruals ${c[0].accruals} (posted ${c[0].posted}), ledger: accounts ${c[0].accounts}, entries ${c[0].entries}, lines ${c[0].lines}, items ${c[0].items}, balanced ${c[0].balanced}`);
@@ -126,14 +127,21 @@ async function setUp(pool: import('pg').Pool, n: number): Promise<void> {
   await q('ANALYZE');
 }
 
-/** billing-core's share of the cost: rating the same usage in this process, no database. */
-function ratingOnly(n: number): { n: number; s: number } {
+/**
+ * billing-core's share of the cost: rating the same usage in this process, no database — as a usage file (`rate`,
+ * schema and instant parsing) and as the bill run rates it (`dailyUsage` + `rateUsage`, the trusted path).
+ */
+function ratingOnly(n: number): { n: number; s: number; trustedS: number } {
   const tariff = parseTariff(WATER_TARIFF);
   const start = startOfLocalDay('2026-10-01').getTime();
-  const intervals = Array.from({ length: 31 }, (_, d) => ({ ts: new Date(start + d * 86_400_000).toISOString(), value: '0.35' }));
-  const t0 = performance.now();
+  const days = Array.from({ length: 31 }, (_, d) => ({ ms: start + d * 86_400_000, value: '0.35' }));
+  const intervals = days.map((d) => ({ ts: new Date(d.ms).toISOString(), value: d.value }));
+  let t0 = performance.now();
   for (let i = 0; i < n; i++) rate(tariff, { unit: 'm3', from: '2026-10-01', to: '2026-11-01', resolution: 'day', intervals });
-  return { n, s: secs(t0) };
+  const s = secs(t0);
+  t0 = performance.now();
+  for (let i = 0; i < n; i++) rateUsage(tariff, dailyUsage({ unit: 'm3', from: '2026-10-01', to: '2026-11-01', cycle: { from: '2026-10-01', to: '2026-11-01' }, days }));
+  return { n, s, trustedS: secs(t0) };
 }
 
 await main();

@@ -13,12 +13,18 @@ export function revenueGl(commodity: string): GlAccount {
   return 'revenue.electricity';
 }
 
+// Tax codes are few and repeat on every bill; toLocaleUpperCase('tr-TR') is costly enough to remember its answer.
+const taxGls = new Map<string, GlAccount | undefined>();
+
 export function taxGl(code: string): GlAccount | undefined {
+  if (taxGls.has(code)) return taxGls.get(code);
   const c = code.toLocaleUpperCase('tr-TR');
-  if (c.startsWith('KDV')) return 'kdv_payable';
-  if (c.startsWith('OTV') || c.startsWith('ÖTV')) return 'otv_payable';
-  if (c.startsWith('CTV') || c.startsWith('ÇTV')) return 'ctv_payable';
-  return undefined;
+  let gl: GlAccount | undefined;
+  if (c.startsWith('KDV')) gl = 'kdv_payable';
+  else if (c.startsWith('OTV') || c.startsWith('ÖTV')) gl = 'otv_payable';
+  else if (c.startsWith('CTV') || c.startsWith('ÇTV')) gl = 'ctv_payable';
+  if (taxGls.size < 1000) taxGls.set(code, gl);
+  return gl;
 }
 
 export function checkTaxesMapped(tariff: Tariff): void {

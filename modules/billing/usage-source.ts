@@ -47,9 +47,11 @@ export async function loadUsage(db: pg.Pool | pg.PoolClient, month: BillingMonth
   const ids = billables.map((b) => b.subscriptionId);
   const out = new Map<number, SourceUsage>();
   if (!ids.length) return out;
-  const { rows } = await db.query<{ sub_id: number; ts: number[]; vals: string[] }>(
+  // One text per subscription, 'ms=value,ms=value,…': split in JavaScript it costs a fraction of two arrays through
+  // pg's array parser.
+  const { rows } = await db.query<{ sub_id: number; days: string }>(
     `WITH f AS (${FITTINGS})
-     SELECT sub_id, array_agg(ts ORDER BY ts) AS ts, array_agg(v ORDER BY ts)::text[] AS vals FROM (
+     SELECT sub_id, string_agg(ts::text || '=' || v::text, ',' ORDER BY ts) AS days FROM (
        SELECT f.sub_id, (extract(epoch FROM r.bucket) * 1000)::bigint AS ts, round(sum(r.sum)::numeric, 3) AS v
          FROM f JOIN rollup_daily r
            ON r.meter_id = f.meter_id
@@ -63,7 +65,12 @@ export async function loadUsage(db: pg.Pool | pg.PoolClient, month: BillingMonth
   const windows = new Map(billables.map((b) => [b.subscriptionId, [dayStart(b.from), dayStart(b.to)]]));
   for (const r of rows) {
     const [lo, hi] = windows.get(Number(r.sub_id))!;
-    const days = r.ts.map((ms, i) => ({ ms: Number(ms), value: r.vals[i] })).filter((d) => d.ms >= lo && d.ms < hi);
+    const days: IntervalUsage['days'] = [];
+    for (const d of r.days.split(',')) {
+      const eq = d.indexOf('=');
+      const ms = Number(d.slice(0, eq));
+      if (ms >= lo && ms < hi) days.push({ ms, value: d.slice(eq + 1) });
+    }
     if (days.length) out.set(Number(r.sub_id), { kind: 'interval', days });
   }
   if (out.size < ids.length) for (const [id, u] of await registerUsage(db, month, billables.filter((b) => !out.has(b.subscriptionId)))) out.set(id, u);
