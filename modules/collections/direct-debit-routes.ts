@@ -1,0 +1,104 @@
+/**
+ * HTTP routes for direct debit orders, due-date collection lists and result files (permission
+ * `collections.direct_debit`, the back office that exchanges files with the banks). Every change is audited in its
+ * own transaction.
+ */
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type pg from 'pg';
+import { actorName, actorOf, audit, type Actor } from '../access/index.ts';
+import { activateOrder, approveOrder, cancelOrder, loadOrder, ordersOfSubscription, requestOrder, type DirectDebitOrder } from './direct-debit.ts';
+import { buildCollectionList, importResults, loadCollectionList } from './direct-debit-list.ts';
+
+type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
+
+const ById = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const Bank = z.string().regex(/^[0-9]{4,5}$/, "the bank's EFT code, 4 or 5 digits");
+const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const PERM = { permission: 'collections.direct_debit' as const };
+
+export function directDebitRoutes(app: App, deps: { pool: pg.Pool }): void {
+  const { pool } = deps;
+  const audited = (req: { id: string; ip: string }, actor: Actor, action: string) => (c: pg.PoolClient, o: DirectDebitOrder) =>
+    audit(c, actor, { action: `collections.direct_debit.${action}`, entity: 'direct_debit_order', entityId: o.id, detail: { subscriptionId: o.subscriptionId, bank: o.bank, status: o.status }, correlationId: req.id, ip: req.ip });
+
+  app.post(
+    '/api/v1/direct-debit/orders',
+    { config: PERM, schema: { summary: 'Request a direct debit order for a subscription with a bank (one bank at a time)', body: z.object({ subscriptionId: z.string().min(1).max(64), bank: Bank, payerIban: z.string().max(42) }) } },
+    async (req, reply) => {
+      const actor = actorOf(req);
+      const order = await requestOrder(pool, { ...req.body, actor: actorName(actor) }, audited(req, actor, 'request'));
+      return reply.status(201).send(order);
+    },
+  );
+
+  app.get(
+    '/api/v1/direct-debit/orders',
+    { config: PERM, schema: { summary: "A subscription's direct debit orders, newest first", querystring: z.object({ subscriptionId: z.string().min(1).max(64) }) } },
+    async (req) => ({ items: await ordersOfSubscription(pool, req.query.subscriptionId) }),
+  );
+
+  app.get('/api/v1/direct-debit/orders/:id', { config: PERM, schema: { summary: 'A direct debit order with its history', params: ById } }, async (req) => loadOrder(pool, req.params.id));
+
+  app.post(
+    '/api/v1/direct-debit/orders/:id/approve',
+    { config: PERM, schema: { summary: 'Record the bank\'s approval of a requested order', params: ById, body: z.object({ bankReference: z.string().min(1).max(100).optional() }).optional() } },
+    async (req) => {
+      const actor = actorOf(req);
+      return approveOrder(pool, { id: req.params.id, bankReference: req.body?.bankReference, actor: actorName(actor) }, audited(req, actor, 'approve'));
+    },
+  );
+
+  app.post(
+    '/api/v1/direct-debit/orders/:id/activate',
+    { config: PERM, schema: { summary: 'Activate an approved order: its items go into collection lists from now on', params: ById } },
+    async (req) => {
+      const actor = actorOf(req);
+      return activateOrder(pool, { id: req.params.id, actor: actorName(actor) }, audited(req, actor, 'activate'));
+    },
+  );
+
+  app.post(
+    '/api/v1/direct-debit/orders/:id/cancel',
+    { config: PERM, schema: { summary: 'Cancel an order (by the subscriber or the bank); cancelling again changes nothing', params: ById, body: z.object({ reason: z.string().min(1).max(500) }) } },
+    async (req) => {
+      const actor = actorOf(req);
+      return cancelOrder(pool, { id: req.params.id, reason: req.body.reason, actor: actorName(actor) }, audited(req, actor, 'cancel'));
+    },
+  );
+
+  app.post(
+    '/api/v1/direct-debit/lists',
+    { config: PERM, schema: { summary: "The due-date collection list for a bank and day: every active order's open items due that day (made once; asked again, the same list)", body: z.object({ bank: Bank, dueDate: LocalDate }) } },
+    async (req, reply) => {
+      const actor = actorOf(req);
+      const list = await buildCollectionList(pool, { ...req.body, actor: actorName(actor) }, (c, l) =>
+        audit(c, actor, { action: 'collections.direct_debit.list', entity: 'direct_debit_list', entityId: l.id, detail: { bank: l.bank, dueDate: l.dueDate, lines: l.lines.length, total: l.total }, correlationId: req.id, ip: req.ip }));
+      return reply.status(list.replayed ? 200 : 201).send(list);
+    },
+  );
+
+  app.get('/api/v1/direct-debit/lists/:id', { config: PERM, schema: { summary: 'A collection list with each line\'s result so far', params: ById } }, async (req) => loadCollectionList(pool, req.params.id));
+
+  app.post(
+    '/api/v1/direct-debit/lists/:id/results',
+    {
+      config: PERM,
+      schema: {
+        summary: "The bank's result file for a list: paid lines become direct debit payments, failed ones stay open for dunning; sending it again changes nothing",
+        params: ById,
+        body: z.object({
+          bank: Bank.optional(),
+          lines: z.array(z.object({ line: z.number().int().positive(), status: z.enum(['paid', 'failed']), reasonCode: z.string().max(20).optional(), reason: z.string().max(200).optional() })).min(1).max(50_000),
+        }),
+      },
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      const answers = await importResults(pool, { listId: req.params.id, bank: req.body.bank, lines: req.body.lines, actor: actorName(actor) }, (c, a) =>
+        audit(c, actor, { action: 'collections.direct_debit.result', entity: 'direct_debit_list', entityId: req.params.id, detail: { line: a.line, outcome: a.outcome, paymentId: a.paymentId }, correlationId: req.id, ip: req.ip }));
+      return { listId: req.params.id, lines: answers };
+    },
+  );
+}

@@ -1,0 +1,157 @@
+/**
+ * Importing a bank statement: one transaction per statement. The statement row (account IBAN + the bank's statement
+ * id) is written first; a statement imported again finds it and returns the first import's report, writing nothing.
+ * Each credit line is then
+ * - matched (statement-match.ts) and taken as a `wire` payment with source `statement:<account IBAN>` and the line's
+ *   reference, dated on its booking date;
+ * - or booked to suspense: a `transfer` entry debiting bank_clearing and crediting suspense, waiting for a clerk;
+ * - or refused (another currency, no amount): recorded with its reason, no money moves;
+ * - or reported as a duplicate when the same reference came in an earlier statement of the account (not stored again).
+ * Either the whole statement is booked or nothing is. Imports of one bank account queue on an advisory lock, and the
+ * payments take their accounts' locks in account order, so two imports and a bill run cannot deadlock each other.
+ */
+import type pg from 'pg';
+import { AboneError } from '../../platform/errors.ts';
+import { Money } from '../../platform/money.ts';
+import { withTransaction } from '../../platform/db/pool.ts';
+import { postEntry, type Db } from '../ledger/index.ts';
+import { takePayment } from './payments.ts';
+import { matchLine, type LineMatch } from './statement-match.ts';
+import type { ParsedStatement, StatementLine } from './statement-line.ts';
+
+export type LineOutcome = 'matched' | 'suspense' | 'refused' | 'duplicate';
+
+export interface StatementLineReport {
+  lineNo: number;
+  reference: string;
+  amount: string | null;
+  bookingDate: string | null;
+  outcome: LineOutcome;
+  matchedBy: 'invoice' | 'subscription' | 'iban' | null;
+  accountId: number | null;
+  paymentId: number | null;
+  suspenseId: number | null;
+  reason: string | null;
+}
+
+export interface StatementImport {
+  id: number;
+  format: 'camt053' | 'csv';
+  accountIban: string;
+  statementId: string;
+  /** True when this statement had been imported before: this is that import, nothing was written now. */
+  replayed: boolean;
+  lines: StatementLineReport[];
+  totals: { matched: string; suspense: string; matchedLines: number; suspenseLines: number; refusedLines: number; duplicateLines: number };
+}
+
+const STATEMENT_LOCK = 0x53_54_4d_54; // 'STMT'
+
+/** Written in the import's own transaction after the lines (the route's audit row), on a first import only. */
+export type InTransaction<T> = (c: pg.PoolClient, result: T) => Promise<void>;
+
+export async function importStatement(pool: pg.Pool, statement: ParsedStatement, actor: string, after?: InTransaction<StatementImport>): Promise<StatementImport> {
+  return withTransaction(pool, async (c) => {
+    await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STATEMENT_LOCK, statement.accountIban]);
+    const { rows } = await c.query<{ id: number }>(
+      `INSERT INTO collections_statement (account_iban, statement_id, format, actor) VALUES ($1, $2, $3, $4)
+       ON CONFLICT ON CONSTRAINT collections_statement_once DO NOTHING RETURNING id::int`,
+      [statement.accountIban, statement.statementId, statement.format, actor],
+    );
+    if (!rows[0]) {
+      const { rows: first } = await c.query<{ id: number }>('SELECT id::int FROM collections_statement WHERE account_iban = $1 AND statement_id = $2', [statement.accountIban, statement.statementId]);
+      return { ...(await loadStatementImport(c, first[0].id)), replayed: true };
+    }
+    const id = rows[0].id;
+    const duplicates: StatementLineReport[] = [];
+    const todo: Array<{ line: StatementLine; match?: LineMatch }> = [];
+    for (const line of statement.lines) {
+      const earlier = await c.query<{ statementId: string }>(
+        `SELECT s.statement_id AS "statementId" FROM collections_statement_line l JOIN collections_statement s ON s.id = l.statement_id
+          WHERE l.account_iban = $1 AND l.reference = $2`,
+        [statement.accountIban, line.reference],
+      );
+      if (earlier.rows[0]) duplicates.push(report(line, 'duplicate', { reason: `already booked from statement ${earlier.rows[0].statementId}` }));
+      else todo.push({ line, match: line.refused ? undefined : await matchLine(c, line) });
+    }
+    // Accounts in ascending order (their locks), then the suspense lines, then the refused ones: file order in the report.
+    todo.sort((a, b) => (a.match?.accountId ?? Number.MAX_SAFE_INTEGER) - (b.match?.accountId ?? Number.MAX_SAFE_INTEGER) || a.line.lineNo - b.line.lineNo);
+    for (const { line, match } of todo) await bookLine(c, id, statement, line, match, actor);
+    const booked = await loadStatementImport(c, id);
+    const result = summarise({ ...booked, lines: [...booked.lines, ...duplicates].sort((a, b) => a.lineNo - b.lineNo) });
+    await after?.(c, result);
+    return result;
+  });
+}
+
+async function bookLine(c: pg.PoolClient, statementRowId: number, st: ParsedStatement, line: StatementLine, match: LineMatch | undefined, actor: string): Promise<void> {
+  const insertLine = (outcome: string, extra: { matchedBy?: string; paymentId?: number; reason?: string }) =>
+    c.query<{ id: number }>(
+      `INSERT INTO collections_statement_line (statement_id, line_no, account_iban, reference, booking_date, amount, payer_iban, payer_name, remittance, outcome, matched_by, payment_id, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id::int`,
+      [statementRowId, line.lineNo, st.accountIban, line.reference, line.bookingDate ?? null, line.amount ?? null, line.payerIban ?? null, line.payerName ?? null, line.remittance ?? null,
+        outcome, extra.matchedBy ?? null, extra.paymentId ?? null, extra.reason ?? null],
+    );
+  if (line.refused || !match || !line.amount || !line.bookingDate) {
+    await insertLine('refused', { reason: line.refused ?? 'not bookable' });
+    return;
+  }
+  if (match.accountId !== undefined) {
+    const payment = await takePayment(c, {
+      accountId: match.accountId,
+      amount: line.amount,
+      channel: 'wire',
+      source: `statement:${st.accountIban}`,
+      reference: line.reference,
+      businessDate: line.bookingDate,
+      payerNote: line.payerName,
+      description: `Havale/EFT: ${st.statementId} satır ${line.lineNo}`,
+      actor,
+    });
+    await insertLine('matched', { matchedBy: match.by, paymentId: payment.id });
+    return;
+  }
+  const entry = await postEntry(c, {
+    idempotencyKey: `suspense:${st.accountIban}:${line.reference}`,
+    kind: 'transfer',
+    businessDate: line.bookingDate,
+    description: `Askıya alınan havale: ${st.statementId} satır ${line.lineNo}`,
+    actor,
+    lines: [
+      { gl: 'bank_clearing', debit: line.amount },
+      { gl: 'suspense', credit: line.amount },
+    ],
+  });
+  const { rows } = await insertLine('suspense', { reason: match.reason });
+  await c.query('INSERT INTO collections_suspense (line_id, amount, entry_id, reason) VALUES ($1, $2, $3, $4)', [rows[0].id, line.amount, entry.id, match.reason]);
+}
+
+function report(line: StatementLine, outcome: LineOutcome, extra: Partial<StatementLineReport>): StatementLineReport {
+  return {
+    lineNo: line.lineNo, reference: line.reference, amount: line.amount ?? null, bookingDate: line.bookingDate ?? null, outcome,
+    matchedBy: null, accountId: null, paymentId: null, suspenseId: null, reason: null, ...extra,
+  };
+}
+
+function summarise(s: StatementImport): StatementImport {
+  const sum = (o: LineOutcome) => s.lines.filter((l) => l.outcome === o).reduce((t, l) => t.plus(l.amount ?? 0), new Money(0)).toFixed(2);
+  const count = (o: LineOutcome) => s.lines.filter((l) => l.outcome === o).length;
+  return { ...s, totals: { matched: sum('matched'), suspense: sum('suspense'), matchedLines: count('matched'), suspenseLines: count('suspense'), refusedLines: count('refused'), duplicateLines: count('duplicate') } };
+}
+
+/** A statement's import report as stored (lines that were duplicates of an earlier statement are not stored). */
+export async function loadStatementImport(db: Db, id: number): Promise<StatementImport> {
+  const { rows } = await db.query(
+    `SELECT id::int, format, account_iban AS "accountIban", statement_id AS "statementId" FROM collections_statement WHERE id = $1`,
+    [id],
+  );
+  if (!rows[0]) throw new AboneError('ABONE_ERR_COLLECTIONS_STATEMENT_NOT_FOUND', { id });
+  const { rows: lines } = await db.query<StatementLineReport>(
+    `SELECT l.line_no AS "lineNo", l.reference, l.amount::text, to_char(l.booking_date, 'YYYY-MM-DD') AS "bookingDate", l.outcome, l.matched_by AS "matchedBy",
+            p.account_id::int AS "accountId", l.payment_id::int AS "paymentId", x.id::int AS "suspenseId", l.reason
+       FROM collections_statement_line l LEFT JOIN collections_payment p ON p.id = l.payment_id LEFT JOIN collections_suspense x ON x.line_id = l.id
+      WHERE l.statement_id = $1 ORDER BY l.line_no`,
+    [id],
+  );
+  return summarise({ ...rows[0], replayed: false, lines, totals: undefined as never });
+}
