@@ -36,6 +36,17 @@ export async function announce(db: Queryable, event: Omit<FeedEvent, 'at'> & { a
   await db.query('SELECT pg_notify($1, $2)', [CHANNEL, text]);
 }
 
+/** Several events in one statement, delivered in this order at the commit (a burst of alarms and their orders). */
+export async function announceMany(db: Queryable, events: Array<Omit<FeedEvent, 'at'> & { at?: string }>): Promise<void> {
+  if (!events.length) return;
+  const texts = events.map((event) => {
+    const full: FeedEvent = { ...event, at: event.at ?? new Date().toISOString() };
+    const text = JSON.stringify(full);
+    return Buffer.byteLength(text) > MAX_PAYLOAD_BYTES ? JSON.stringify({ ...full, data: { truncated: true } }) : text;
+  });
+  await db.query('SELECT pg_notify($1, p.text) FROM unnest($2::text[]) WITH ORDINALITY AS p(text, n) ORDER BY p.n', [CHANNEL, texts]);
+}
+
 export interface FeedListener {
   /** Resolves once the first LISTEN is in place (tests and start-up wait for it). */
   ready: Promise<void>;

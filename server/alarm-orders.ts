@@ -7,8 +7,7 @@
  * alarms whose first attempt failed (a database restart between the alarm's commit and its order), and nothing twice.
  */
 import type pg from 'pg';
-import { announce } from '../platform/feed.ts';
-import { withTransaction } from '../platform/db/pool.ts';
+import { announceMany } from '../platform/feed.ts';
 import { contextLogger } from '../platform/logger.ts';
 import { listAlarms, onAlarmChange, type Alarm, type AlarmChange } from '../rules/index.ts';
 import { openWorkOrderFromAlarm, openWorkOrdersFromAlarms, type AlarmForOrder } from '../modules/work-orders/index.ts';
@@ -42,16 +41,15 @@ export function wireAlarmOrders(pool: pg.Pool, registry: DeviceRegistry, opts: {
   const queue: AlarmChange[] = [];
   let draining: Promise<void> | undefined;
   const carry = async (batch: AlarmChange[]) => {
-    await withTransaction(pool, async (c) => {
-      for (const { change, alarm } of batch) {
-        await announce(c, {
-          stream: 'alarms',
-          kind: change,
-          id: String(alarm.id),
-          data: { meterId: alarm.meterId, serial: alarm.serial, type: alarm.type, category: alarm.category, severity: alarm.severity, state: alarm.state, acknowledged: alarm.acknowledged, raisedAt: alarm.raisedAt },
-        });
-      }
-    });
+    await announceMany(
+      pool,
+      batch.map(({ change, alarm }) => ({
+        stream: 'alarms',
+        kind: change,
+        id: String(alarm.id),
+        data: { meterId: alarm.meterId, serial: alarm.serial, type: alarm.type, category: alarm.category, severity: alarm.severity, state: alarm.state, acknowledged: alarm.acknowledged, raisedAt: alarm.raisedAt },
+      })),
+    );
     const raised = batch.filter((c) => c.change === 'raised').map((c) => c.alarm);
     if (!raised.length) return;
     const regions = await regionsOf(raised);

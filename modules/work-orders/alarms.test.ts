@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import type { AboneError } from '../../platform/errors.ts';
 import { listenFeed, type FeedEvent } from '../../platform/feed.ts';
-import { openWorkOrderFromAlarm, openWorkOrdersFromAlarms, orderTypeOfAlarm, type AlarmForOrder } from './alarms.ts';
+import { openWorkOrderFromAlarm, orderTypeOfAlarm, type AlarmForOrder } from './alarms.ts';
+import { openWorkOrdersFromAlarms } from './alarm-batch.ts';
 import { onWorkOrderChange, type WorkOrderChange } from './events.ts';
 import { count, crew, snapshot } from './test-fixtures.ts';
 
@@ -39,7 +40,12 @@ describe('work orders: opened from alarms', function () {
     await crew(db.pool, 'IZM-1', 'IZM', ['leak', 'metering'], 10);
     await crew(db.pool, 'IZM-2', 'IZM', ['leak', 'metering'], 10);
     const burst = ['B-1', 'B-2', 'B-3', 'B-4'].map((id, i) => alarm({ alarmId: id, meterId: 100 + i, region: 'IZM' }));
+    const told: WorkOrderChange[] = [];
+    const unlisten = onWorkOrderChange((c) => told.push(c));
     const orders = await openWorkOrdersFromAlarms(db.pool, [...burst, alarm()]); // ALM-1 was opened before
+    unlisten();
+    assert.deepEqual(told.map((c) => c.kind).sort(), ['assigned', 'assigned', 'assigned', 'assigned', 'created', 'created', 'created', 'created']);
+    assert.equal(await count(db.pool, 'work_order_event WHERE order_id = $1', [orders[0].id]), 2, 'created + routed on the trail');
     assert.deepEqual(orders.map((o) => [o.sourceRef, o.created]), [['B-1', true], ['B-2', true], ['B-3', true], ['B-4', true], ['ALM-1', false]]);
     // Each routing sees the load the previous ones added inside the same transaction: two orders per crew.
     const perCrew = orders.slice(0, 4).reduce((m, o) => m.set(o.crew!, (m.get(o.crew!) ?? 0) + 1), new Map<string, number>());

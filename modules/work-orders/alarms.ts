@@ -69,33 +69,7 @@ export async function openWorkOrderFromAlarm(pool: pg.Pool, alarm: AlarmForOrder
   return { ...(await findOrder(pool, rows[0].id))!, created: false };
 }
 
-/**
- * The orders of several alarms in one transaction: a fault wave raises alarms in bursts, and one commit with the
- * region's crews locked once routes them all faster than as many transactions queueing on the same crew locks.
- * Routed in region order, so two batches take crew locks in the same order. All or nothing: one invalid alarm
- * refuses the batch (the caller may then open them one by one).
- */
-export async function openWorkOrdersFromAlarms(pool: pg.Pool, alarms: AlarmForOrder[]): Promise<Array<WorkOrder & { created: boolean }>> {
-  const inputs = alarms.map(checkAlarm);
-  const byRegion = [...inputs].sort((a, b) => (a.region ?? '').localeCompare(b.region ?? ''));
-  const created = await changeTransaction(pool, async (c, changes) => {
-    const opened = new Map<string, WorkOrder>();
-    for (const input of byRegion) {
-      const order = await insertOrder(c, { ...input, source: 'alarm', route: true }, 'system:alarm', changes);
-      if (order) opened.set(input.sourceRef, order);
-    }
-    return opened;
-  });
-  const earlier = inputs.filter((i) => !created.has(i.sourceRef)).map((i) => i.sourceRef);
-  const { rows } = earlier.length
-    ? await pool.query<{ id: number; ref: string }>(`SELECT id, source_ref AS ref FROM work_order WHERE source = 'alarm' AND source_ref = ANY($1::text[])`, [earlier])
-    : { rows: [] };
-  const found = new Map<string, WorkOrder>();
-  for (const r of rows) found.set(r.ref, (await findOrder(pool, r.id))!);
-  return inputs.map((i) => (created.has(i.sourceRef) ? { ...created.get(i.sourceRef)!, created: true } : { ...found.get(i.sourceRef)!, created: false }));
-}
-
-function checkAlarm(a: AlarmForOrder) {
+export function checkAlarm(a: AlarmForOrder) {
   const bad = (reason: string) => new AboneError('ABONE_ERR_WORKORDER_ALARM_INVALID', { reason });
   const ref = String(a.alarmId ?? '');
   if (!/^[A-Za-z0-9_:.-]{1,100}$/.test(ref)) throw bad('alarmId must be 1 to 100 letters, digits or _:.-');

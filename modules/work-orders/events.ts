@@ -4,7 +4,7 @@
  * after the commit (`onWorkOrderChange`), for whoever wires the order stream into something else in this process.
  */
 import type pg from 'pg';
-import { announce } from '../../platform/feed.ts';
+import { announce, announceMany } from '../../platform/feed.ts';
 import { withTransaction } from '../../platform/db/pool.ts';
 import { contextLogger } from '../../platform/logger.ts';
 
@@ -53,6 +53,22 @@ export class Changes {
   async add(c: pg.PoolClient, change: Omit<WorkOrderChange, 'at'>): Promise<void> {
     const full = { ...change, at: new Date().toISOString() };
     this.list.push(full);
-    await announce(c, { stream: FEED_STREAM, kind: change.kind, id: String(change.orderId), at: full.at, data: { type: change.type, status: change.status, region: change.region, crew: change.crew } });
+    await announce(c, feedEventOf(full));
+  }
+
+  /** Many changes, announced in one statement. */
+  async addMany(c: pg.PoolClient, changes: Array<Omit<WorkOrderChange, 'at'>>): Promise<void> {
+    const at = new Date().toISOString();
+    const full = changes.map((change) => ({ ...change, at }));
+    this.list.push(...full);
+    await announceMany(c, full.map(feedEventOf));
   }
 }
+
+const feedEventOf = (change: WorkOrderChange) => ({
+  stream: FEED_STREAM,
+  kind: change.kind,
+  id: String(change.orderId),
+  at: change.at,
+  data: { type: change.type, status: change.status, region: change.region, crew: change.crew },
+});

@@ -4,7 +4,8 @@
  * This file is the context's only door.
  */
 export { workOrderRoutes } from './routes.ts';
-export { openWorkOrderFromAlarm, openWorkOrdersFromAlarms, orderTypeOfAlarm, ALARM_ORDER_TYPE, type AlarmForOrder } from './alarms.ts';
+export { openWorkOrderFromAlarm, orderTypeOfAlarm, ALARM_ORDER_TYPE, type AlarmForOrder } from './alarms.ts';
+export { openWorkOrdersFromAlarms } from './alarm-batch.ts';
 export { onWorkOrderChange, FEED_STREAM as WORK_ORDER_FEED_STREAM, type WorkOrderChange } from './events.ts';
 export { createOrder, readOrder, listOrders, NewOrderSchema, type NewOrder } from './orders.ts';
 export { assignOrder } from './assignment.ts';
