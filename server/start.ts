@@ -20,6 +20,7 @@ import { wireAlarmOrders } from './alarm-orders.ts';
 import { startBillRunWorkers } from './bill-run-workers.ts';
 import { startCreditSweep } from './credit-sweep.ts';
 import { seedDemoOperations, DEMO_FAULTS } from './demo-operations.ts';
+import { seedDemoBusiness } from './demo-business.ts';
 import { startRegistry } from '../modules/registry/index.ts';
 import { suppliedMeterIds } from '../modules/subscriptions/index.ts';
 import { DeviceRegistry, startHeadend, type Headend } from '../headend/index.ts';
@@ -110,6 +111,8 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
       const mqttUrl = mqtt.url ?? `mqtt://127.0.0.1:${broker!.port}`;
       demo = await startDemo({ registry: headend.registry, mqttUrl, meters: settings.demoMeters, modbusDevices: settings.demoModbusDevices, dlmsDevices: settings.demoDlmsDevices, intervalMs: settings.demoIntervalMs, faults: settings.demoOperations ? DEMO_FAULTS : undefined });
       stops.push(demo.stop);
+      // Subscribers, bills and payments for the demo's meters, once they are registered (only into a database with no parties).
+      if (settings.demoOperations) await seedDemoBusiness(db.pool, headend).catch((err) => log.error({ err: err.message }, 'demo: business data not seeded'));
     }
     if (headend && settings.polling) {
       // After the demo: its Modbus meters are in the registry by now.
