@@ -23,3 +23,11 @@ export { registerBankChannel, listBankChannels, channelOfActor, type BankChannel
 export { bankDebt, bankPay, bankCancel, bankPaymentByReference, type BankDebt, type BankPayment, type BankPaymentInput } from './bank-payments.ts';
 export { reconcile, checkBankLines, type Reconciliation, type Difference, type BankLine } from './reconciliation.ts';
 export { parseReconciliationCsv, RECONCILIATION_HEADER } from './reconciliation-csv.ts';
+export { createInstalmentPlan, loadInstalmentPlan, listInstalmentPlans, instalmentSchedule, DEFAULT_MISS_LIMIT, DEFAULT_GRACE_DAYS, type InstalmentPlan, type InstalmentPlanInput, type Instalment } from './instalment.ts';
+export { payInstalment, reviewInstalmentPlans, cancelInstalmentPlan, type InstalmentPaymentInput } from './instalment-lifecycle.ts';
+export { lateFeeHolds, shieldedItemIds, feeStart, type Holds, type HeldItem } from './instalment-shield.ts';
+export { createFixedPlan, loadFixedPlan, trueUpFixedPlan, cancelFixedPlan, monthlyFromHistory, accountFlows, TRUE_UP_DUE_DAYS, type FixedPlan, type TrueUp } from './fixed-plan.ts';
+export { demandDeposit, loadDeposit, depositOfSubscription, setDepositRate, depositRate, grantDepositExemption, depositExemption, MAX_DEPOSIT_INSTALMENTS, type Deposit, type DepositDemand } from './deposit.ts';
+export { carryDeposit, closeDeposit } from './deposit-settlement.ts';
+export { runPeriodEndLateFees, type LateFeeRunReport } from './late-fee-run.ts';
+export { planRoutes } from './plan-routes.ts';
