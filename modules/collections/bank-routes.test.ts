@@ -41,7 +41,7 @@ describe('collections: bank and PTT channel API', function () {
     await db.drop();
   });
 
-  const call = (method: string, url: string, auth: Record<string, string>, payload?: unknown) => app.inject({ method, url, headers: auth, payload: payload as object });
+  const call = (method: 'GET' | 'POST', url: string, auth: Record<string, string>, payload?: unknown) => app.inject({ method, url, headers: auth, payload: payload as object });
   const as = (token: string) => ({ authorization: token });
   const paymentRows = async () => Number((await db.pool.query('SELECT count(*) FROM collections_payment')).rows[0].count);
 
