@@ -10,6 +10,7 @@
  *   rate --tariff t.json --usage u.json [--from YYYY-MM-DD --to YYYY-MM-DD]   price a usage file; bill lines as JSON
  *   bill-run --period YYYY-MM [--region IL] [--workers N]   start or resume a bill run, work it, print progress
  *   import parties|addresses|subscriptions FILE.csv [--batch N]   streaming CSV import, all-or-nothing per batch (docs/registry.md)
+ *   late-fees --period-end YYYY-MM-DD   post the late fee on every overdue open accrual through the period end (idempotent)
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { contextLogger } from '../platform/logger.ts';
 import { DeviceRegistry } from '../headend/index.ts';
 import { importAddresses, importPartiesCsv } from '../modules/registry/index.ts';
 import { importSubscribers } from '../modules/subscriptions/index.ts';
+import { runPeriodEndLateFees } from '../modules/collections/index.ts';
 import { mqttSettings } from '../collectors/mqtt/index.ts';
 import { serverSettings } from './settings.ts';
 import { openDatabase } from './database.ts';
@@ -63,9 +65,25 @@ async function main(argv: string[]): Promise<void> {
       return billRun(rest);
     case 'import':
       return importFile(rest);
+    case 'late-fees':
+      return lateFees(rest);
     default:
       console.error('usage: abone start | migrate | simulate --meters N [--modbus N] [--dlms N] [--interval ms] [--url mqtt://..] [--faults name=rate,..] | meter credential <serial> | user add <username> --role <roles> | config | rate --tariff t.json --usage u.json');
       process.exitCode = 2;
+  }
+}
+
+/** `abone late-fees --period-end YYYY-MM-DD`: the period-end late-fee run (docs/collections.md); prints its report. */
+async function lateFees(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { 'period-end': { type: 'string' } } });
+  if (!values['period-end']) throw new Error('usage: abone late-fees --period-end YYYY-MM-DD');
+  const db = await openDatabase({ startEmbedded: false, runMigrations: true });
+  try {
+    const report = await runPeriodEndLateFees(db.pool, { periodEnd: values['period-end'], actor: 'cli' });
+    await audit(db.pool, 'system', { action: 'collections.late_fee_run', entity: 'late_fee_run', entityId: report.periodEnd, detail: { ...report, via: 'cli' } });
+    console.log(JSON.stringify(report));
+  } finally {
+    await db.pool.end();
   }
 }
 
