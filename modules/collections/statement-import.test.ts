@@ -115,7 +115,7 @@ describe('collections: bank statement import and suspense', function () {
     assert.deepEqual(open.items.map((i) => [i.reference, i.amount, i.status]), [['HB9-0001', '60.00', 'open']]);
     const id = open.items[0].id;
     const results = await Promise.allSettled([
-      refundSuspense(db.pool, { id, iban: 'TR85 0001 0000 0000 0000 9876 543', note: 'Ödeyen iade istedi', actor: 'clerk' }),
+      refundSuspense(db.pool, { id, iban: 'TR85 0001 0000 0000 0009 8765 43', note: 'Ödeyen iade istedi', actor: 'clerk' }),
       refundSuspense(db.pool, { id, iban: 'TR850001000000000009876543', note: 'Ödeyen iade istedi', actor: 'clerk2' }),
     ]);
     assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
