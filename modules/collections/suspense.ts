@@ -48,8 +48,8 @@ export async function listSuspense(db: Db, q: { status?: 'open' | 'resolved' | '
   return { total: rows[0]?.total ?? 0, items: rows.map(({ total: _, ...item }) => item as SuspenseItem) };
 }
 
-export async function loadSuspense(db: Db, id: number, lock = false): Promise<SuspenseItem> {
-  const { rows } = await db.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE x.id = $1${lock ? ' FOR UPDATE OF x' : ''}`, [id]);
+export async function loadSuspense(db: Db, id: number): Promise<SuspenseItem> {
+  const { rows } = await db.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE x.id = $1`, [id]);
   if (!rows[0]) throw new AboneError('ABONE_ERR_COLLECTIONS_SUSPENSE_NOT_FOUND', { id });
   return rows[0] as SuspenseItem;
 }
@@ -62,7 +62,11 @@ const checkNote = (note: unknown): string => {
 };
 
 async function openItem(c: pg.PoolClient, id: number): Promise<SuspenseItem> {
-  const item = await loadSuspense(c, id, true);
+  // Lock first, read after: a statement that waited for the lock still sees its own old snapshot of the resolution
+  // table (READ COMMITTED), so the status is read by the next statement, after the other clerk's commit.
+  const { rowCount } = await c.query('SELECT 1 FROM collections_suspense WHERE id = $1 FOR UPDATE', [id]);
+  if (!rowCount) throw new AboneError('ABONE_ERR_COLLECTIONS_SUSPENSE_NOT_FOUND', { id });
+  const item = await loadSuspense(c, id);
   if (item.status !== 'open') throw new AboneError('ABONE_ERR_COLLECTIONS_SUSPENSE_RESOLVED', { id, outcome: item.status });
   return item;
 }
