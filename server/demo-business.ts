@@ -60,7 +60,7 @@ export interface DemoBusinessReport {
   outsorted: number;
   payments: { desk: number; bank: number; unpaid: number };
   ms: number;
-  /** Milliseconds per phase (places, backfill, bills, payments), for docs/benchmarks-style reading of the log. */
+  /** Milliseconds per phase (places, backfill, bills, payments): a slow first start says where its time went. */
   phases: Record<string, number>;
 }
 
@@ -73,8 +73,8 @@ interface Household {
 }
 
 /** The payment story of the k-th occupied household, so the cashier and the debt screens have every case. */
-export type PaymentPlan = 'unpaid' | 'bank-older-month' | 'desk-cash-all' | 'desk-card-older-month';
-export const paymentPlanOf = (k: number): PaymentPlan => (['unpaid', 'bank-older-month', 'desk-cash-all', 'desk-card-older-month'] as const)[k % 4];
+type PaymentPlan = 'unpaid' | 'bank-older-month' | 'desk-cash-all' | 'desk-card-older-month';
+const paymentPlanOf = (k: number): PaymentPlan => (['unpaid', 'bank-older-month', 'desk-cash-all', 'desk-card-older-month'] as const)[k % 4];
 
 /** The two billing periods before the current month (Europe/Istanbul), older first, with their first instants. */
 export function demoPeriods(now: Date): Array<{ period: string; from: Date; to: Date; lastDay: string }> {
