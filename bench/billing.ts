@@ -18,7 +18,10 @@ import { startOfLocalDay } from '../platform/calendar.ts';
 import { dailyUsage, parseTariff, rate, rateUsage } from '../billing-core/index.ts';
 import { createTariff } from '../modules/billing/index.ts';
 import { WATER_TARIFF } from '../modules/billing/test-fixtures.ts';
+import { availableParallelism, loadavg } from 'node:os';
 import { openBenchServer } from './db.ts';
+import { PostgresCpu, machineBusyPercent, machineTicks } from './proc.ts';
+import { TreeCpu } from './billing-cpu.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const { values: opt } = parseArgs({
@@ -50,6 +53,10 @@ async function main(): Promise<void> {
       return;
     }
 
+    const pgCpu = server.postmaster ? new PostgresCpu(server.postmaster, [db.name]) : undefined;
+    pgCpu?.start();
+    const ticks0 = machineTicks();
+    const load0 = loadavg()[0];
     t0 = performance.now();
     const child = spawn(process.execPath, [path.join(HERE, '../bin/abone.js'), 'bill-run', '--period', '2026-10', '--workers', String(W), '--shard-size', String(opt['shard-size'])], {
       env: { ...process.env, DATABASE_URL: db.url, ABONE_LOG_LEVEL: 'warn' },
@@ -60,8 +67,11 @@ async function main(): Promise<void> {
       last = d.toString().trim().split('\n').at(-1) ?? last;
       process.stderr.write(`  ${last}\n`);
     });
+    const nodeCpu = new TreeCpu(child.pid!);
+    nodeCpu.start();
     const [code] = await once(child, 'exit');
     const runS = secs(t0);
+    const cpu = { node: nodeCpu.stop(), pg: pgCpu?.stop(), machine: machineBusyPercent(ticks0, machineTicks(), availableParallelism()), load: [load0, loadavg()[0]] };
     if (code !== 0) throw new Error(`bill-run exited with ${code}`);
     const { rows: c } = await pool.query(`SELECT (SELECT count(*)::int FROM billing_accrual) AS accruals, (SELECT count(*)::int FROM billing_accrual WHERE state = 'posted') AS posted,
       (SELECT count(*)::int FROM ledger_account) AS accounts, (SELECT count(*)::int FROM ledger_entry) AS entries, (SELECT count(*)::int FROM ledger_line) AS lines,
@@ -89,6 +99,8 @@ async function main(): Promise<void> {
     for (const r of rows) console.log(`| ${r.join(' | ')} |`);
     console.log(`\nratio bill run / reference: ${(runS / refS).toFixed(1)}×; goal 1,000,000 in < 100 s (≥ 10,000 bills/s): ${N >= 1_000_000 && runS < 100 ? 'met' : N >= 1_000_000 ? 'not met' : `ran ${N.toLocaleString('en')}, not 1,000,000`}`);
     console.log(`last progress line: ${last}`);
+    const perBill = (sec: number | undefined) => (sec === undefined ? '?' : `${((sec / c[0].accruals) * 1e6).toFixed(0)} µs`);
+    console.log(`CPU during the run: bill-run processes ${cpu.node.toFixed(1)} s (${perBill(cpu.node)} per bill), PostgreSQL ${cpu.pg?.toFixed(1) ?? '?'} s (${perBill(cpu.pg)} per bill); machine busy ${cpu.machine.toFixed(0)} % of ${availableParallelism() * 100} % (all users); load average ${cpu.load[0].toFixed(1)} → ${cpu.load[1].toFixed(1)}`);
   } finally {
     if (!opt.keep) await db.drop();
     else console.log(`kept database ${db.url}`);
