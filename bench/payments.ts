@@ -1,5 +1,5 @@
 /**
- * npm run bench:payments [-- --payments 20000 --connections 8 --keep]
+ * npm run bench:payments [-- --payments 10000 --connections 8 --prepared --keep]
  *
  * Payments with allocation through `takePayment`, the one path every channel uses: each payment on its own current
  * account, in its own transaction under the account's lock, settling 1, 2 or 3 open items oldest first; two of the
@@ -10,26 +10,35 @@
  * fee's entry, lines and item, the allocations, the payment row and the late-fee row) written by plain multi-row
  * INSERTs into look-alike tables without triggers or foreign keys, one transaction per payment on the same N
  * connections: the floor for committing that much, one payment at a time. Set-up (accounts, 3 bills each, posted
- * with the ledger's bulk path) is not timed. Prints payments/s and the ratio.
+ * with the ledger's bulk path) is not timed. Prints payments/s and the ratio, and the CPU each payment costs in this
+ * process and in PostgreSQL: on a shared machine the rate moves with the load, the CPU per payment much less.
+ *
+ * `--prepared` is an experiment for the platform: every parameterised statement of this process (both paths) goes
+ * as a named prepared statement, so PostgreSQL plans each query once per connection instead of once per call.
  */
 import './quiet.ts';
 import { execSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import type pg from 'pg';
+import pg from 'pg';
+import { createHash } from 'node:crypto';
 import { localDate } from '../platform/calendar.ts';
 import { createPool, withTransaction } from '../platform/db/pool.ts';
 import { Money } from '../platform/money.ts';
 import { openAccounts, postEntries, type EntryInput } from '../modules/ledger/index.ts';
 import { lateFee, loadRates, takePayment } from '../modules/collections/index.ts';
 import { openBenchServer } from './db.ts';
+import { PostgresCpu } from './proc.ts';
+import { cpus } from 'node:os';
 
 const { values: opt } = parseArgs({
   options: {
-    payments: { type: 'string', default: '20000' },
+    payments: { type: 'string', default: '10000' },
     connections: { type: 'string', default: '8' },
     keep: { type: 'boolean', default: false },
+    prepared: { type: 'boolean', default: false },
   },
 });
+if (opt.prepared) prepareEveryStatement();
 const P = Number(opt.payments);
 const N = Number(opt.connections);
 const secs = (t0: number) => (performance.now() - t0) / 1000;
@@ -162,23 +171,42 @@ async function main(): Promise<void> {
     await server.checkpoint();
     const load = execSync('uptime').toString().trim();
 
-    const taken = await runPayments(pool, jobs);
+    const pgCpu = server.postmaster ? new PostgresCpu(server.postmaster, [db.name]) : undefined;
+    /** CPU seconds of this process and of the run's PostgreSQL processes while `work` runs. */
+    const measured = async <T>(work: () => Promise<T>): Promise<{ result: T; nodeS: number; pgS: number | undefined }> => {
+      pgCpu?.start();
+      const u0 = process.cpuUsage();
+      const result = await work();
+      const u = process.cpuUsage(u0);
+      return { result, nodeS: (u.user + u.system) / 1e6, pgS: pgCpu?.stop() };
+    };
+    const pay = await measured(() => runPayments(pool, jobs));
+    const taken = pay.result;
     const { rows: c } = await pool.query(`SELECT (SELECT count(*)::int FROM collections_payment) AS payments, (SELECT count(*)::int FROM collections_late_fee) AS fees,
       (SELECT count(*)::int FROM ledger_allocation) AS allocations, (SELECT count(*)::int FROM ledger_entry) AS entries, (SELECT sum(debit) = sum(credit) FROM ledger_line) AS balanced,
       (SELECT count(*)::int FROM ledger_item i WHERE i.amount > (SELECT coalesce(sum(a.amount), 0) FROM ledger_allocation a WHERE a.item_id = i.id)) AS open_items`);
     await server.checkpoint();
     t0 = performance.now();
-    const refS = await runReference(pool, jobs);
+    const ref = await measured(() => runReference(pool, jobs));
+    const refS = ref.result;
     const loadAfter = execSync('uptime').toString().trim();
 
+    const cores = cpus().length;
+    // CPU per payment does not depend on how busy the machine is; the ceiling is what the cores could do if nothing
+    // else ran and nothing waited on the disk.
+    const cpu = (m: { nodeS: number; pgS: number | undefined }) => {
+      const nodeMs = (m.nodeS * 1000) / P;
+      const pgMs = m.pgS === undefined ? undefined : (m.pgS * 1000) / P;
+      return [nodeMs.toFixed(2), pgMs?.toFixed(2) ?? 'n/a', pgMs === undefined ? 'n/a' : ((cores * 1000) / (nodeMs + pgMs)).toFixed(0)];
+    };
     const rows = [
-      [`takePayment, ${N} connections`, P.toLocaleString('en'), `${taken.lateFees.toLocaleString('en')} fees, ${taken.allocations.toLocaleString('en')} allocations`, taken.seconds.toFixed(1), (P / taken.seconds).toFixed(0)],
-      [`reference: plain INSERTs of the same rows, a transaction per payment, ${N} connections`, P.toLocaleString('en'), '', refS.toFixed(1), (P / refS).toFixed(0)],
+      [`takePayment, ${N} connections`, P.toLocaleString('en'), `${taken.lateFees.toLocaleString('en')} fees, ${taken.allocations.toLocaleString('en')} allocations`, taken.seconds.toFixed(1), (P / taken.seconds).toFixed(0), ...cpu(pay)],
+      [`reference: plain INSERTs of the same rows, a transaction per payment, ${N} connections`, P.toLocaleString('en'), '', refS.toFixed(1), (P / refS).toFixed(0), ...cpu(ref)],
     ];
-    console.log(`\nPostgreSQL ${server.version} (${server.settings}); set-up ${setupS.toFixed(1)} s (${P.toLocaleString('en')} accounts, ${(P * 3).toLocaleString('en')} bills)`);
+    console.log(`\n${opt.prepared ? 'statements prepared (--prepared); ' : ''}PostgreSQL ${server.version} (${server.settings}); set-up ${setupS.toFixed(1)} s (${P.toLocaleString('en')} accounts, ${(P * 3).toLocaleString('en')} bills)`);
     console.log(`written: payments ${c[0].payments}, late fees ${c[0].fees}, allocations ${c[0].allocations}, ledger entries ${c[0].entries}, balanced ${c[0].balanced}; items still open ${c[0].open_items} (expected ${jobs.filter((j) => j.items < 3).reduce((s, j) => s + 3 - j.items, 0)})`);
     console.log(`load before: ${load}\nload after:  ${loadAfter}`);
-    console.log('\n| path | payments | also written | seconds | payments/s |\n|---|---|---|---|---|');
+    console.log(`\n| path | payments | also written | seconds | payments/s | node CPU ms/payment | PostgreSQL CPU ms/payment | CPU ceiling on ${cores} idle cores, payments/s |\n|---|---|---|---|---|---|---|---|`);
     for (const r of rows) console.log(`| ${r.join(' | ')} |`);
     console.log(`\nratio takePayment / reference: ${(taken.seconds / refS).toFixed(1)}×; goal ≥ 5,000 payments/s: ${P / taken.seconds >= 5000 ? 'met' : 'not met'}`);
   } finally {
@@ -187,6 +215,18 @@ async function main(): Promise<void> {
     else console.log(`kept database ${db.url}`);
     await server.stop();
   }
+}
+
+/** Names each parameterised statement by its text's hash: node-postgres then prepares it once per connection. */
+function prepareEveryStatement(): void {
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  (pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: pg.Client, ...args: unknown[]) {
+    const [text, values] = args;
+    if (typeof text === 'string' && Array.isArray(values) && values.length) {
+      return query.call(this, { name: `b${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text, values }, ...args.slice(2));
+    }
+    return query.apply(this, args);
+  };
 }
 
 await main();
