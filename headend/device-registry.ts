@@ -5,6 +5,7 @@
  * A serial the cache does not know is looked up once in the database; a serial that is not there either is
  * remembered as unknown for a short while, so a flood of forged serials costs no database round trips.
  */
+import { withTransaction } from '../platform/db/pool.ts';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
 import { AboneError } from '../platform/errors.ts';
@@ -165,11 +166,11 @@ export class DeviceRegistry {
     const secrets = new Map(serials.map((s) => [s, randomBytes(32).toString('base64url')]));
     const ids = serials.map((s) => this.bySerial.get(s)?.id);
     if (ids.some((id) => id === undefined)) throw new AboneError('ABONE_ERR_HEADEND_METER_NOT_FOUND', { serial: serials[ids.indexOf(undefined)] });
-    await this.pool.query(
-      `WITH revoked AS (UPDATE device_credential SET revoked_at = now() WHERE meter_id = ANY($1) AND revoked_at IS NULL)
-       INSERT INTO device_credential (meter_id, secret_sha256) SELECT * FROM unnest($1::int[], $2::bytea[])`,
-      [ids, serials.map((s) => sha256(secrets.get(s)!))],
-    );
+    // Two statements: in one (a data-modifying CTE) the insert would still see the old credential in the unique index.
+    await withTransaction(this.pool, async (c) => {
+      await c.query('UPDATE device_credential SET revoked_at = now() WHERE meter_id = ANY($1) AND revoked_at IS NULL', [ids]);
+      await c.query('INSERT INTO device_credential (meter_id, secret_sha256) SELECT * FROM unnest($1::int[], $2::bytea[])', [ids, serials.map((s) => sha256(secrets.get(s)!))]);
+    });
     return secrets;
   }
 
