@@ -1,0 +1,83 @@
+/**
+ * The wire, field and direct debit routes on the real app: a statement posted twice (the second a replay, audited
+ * once), a suspense item matched with its audit row, a field crew syncing its device, and a direct debit order's
+ * first steps. Who may call what is the permission matrix's business (test/permission-matrix.test.ts).
+ */
+import assert from 'node:assert/strict';
+import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
+import { buildTestApp } from '../../test/support/app.ts';
+import { sessionAs } from '../../test/support/auth.ts';
+import type { App } from '../../server/index.ts';
+import { accountWithBills } from './test-fixtures.ts';
+
+const ACCOUNT = 'TR630006200000000000123456';
+
+describe('collections: statement, suspense, field sync and direct debit routes', function () {
+  this.timeout(60_000);
+  let db: TestDatabase;
+  let app: App;
+  let clerk: { cookie: string; username: string };
+  let crew: { cookie: string; username: string };
+
+  before(async () => {
+    db = await createTestDatabase();
+    app = await buildTestApp(db.pool);
+    clerk = await sessionAs(app, db.pool, [{ role: 'billing_clerk' }]);
+    crew = await sessionAs(app, db.pool, [{ role: 'field_crew' }]);
+  });
+  after(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  const call = (method: 'GET' | 'POST' | 'PUT', url: string, cookie: string, payload?: unknown) => app.inject({ method, url, headers: { cookie }, payload: payload as object });
+  const audits = async (action: string) => (await db.pool.query('SELECT actor, entity_id, detail FROM audit_log WHERE action = $1 ORDER BY id', [action])).rows;
+
+  it('imports a CSV statement once, audited once; the suspense item is matched by a clerk, audited', async () => {
+    const { accountId } = await accountWithBills(db.pool, 'H-1', [{ amount: '210.00', dueDate: '2026-01-20' }]);
+    const body = { format: 'csv', statementId: 'H-2026-01-10', accountIban: ACCOUNT, content: 'date;amount;reference;iban;description\n10.01.2026;210,00;H-1;;ABONE NO H-1\n10.01.2026;33,00;H-2;;?\n' };
+    const first = await call('POST', '/api/v1/statements', clerk.cookie, body);
+    assert.equal(first.statusCode, 201, first.body);
+    const [imp] = first.json().imports;
+    assert.deepEqual(imp.lines.map((l: any) => [l.outcome, l.accountId]), [['matched', accountId], ['suspense', null]]);
+    const again = await call('POST', '/api/v1/statements', clerk.cookie, body);
+    assert.deepEqual([again.statusCode, again.json().imports[0].replayed], [200, true]);
+    assert.deepEqual((await audits('collections.statement.import')).map((a) => [a.actor, a.entity_id, a.detail.matched, a.detail.suspense]), [[clerk.username, String(imp.id), '210.00', '33.00']]);
+    assert.equal((await call('GET', `/api/v1/statements/${imp.id}`, clerk.cookie)).json().totals.suspenseLines, 1);
+
+    const bad = await call('POST', '/api/v1/statements', clerk.cookie, { format: 'camt053', content: '<Document>' });
+    assert.deepEqual([bad.statusCode, bad.json().code], [400, 'ABONE_ERR_COLLECTIONS_STATEMENT_INVALID']);
+
+    await accountWithBills(db.pool, 'H-2', [{ amount: '33.00', dueDate: '2026-01-20' }]);
+    const open = (await call('GET', '/api/v1/suspense', clerk.cookie)).json();
+    assert.equal(open.total, 1);
+    const matched = await call('POST', `/api/v1/suspense/${open.items[0].id}/match`, clerk.cookie, { subscriptionId: 'H-2', note: 'Telefonla teyit edildi' });
+    assert.equal(matched.statusCode, 200, matched.body);
+    assert.equal(matched.json().status, 'matched');
+    assert.deepEqual((await audits('collections.suspense.match')).map((a) => [a.entity_id, a.detail.subscriptionId, a.detail.amount]), [[String(open.items[0].id), 'H-2', '33.00']]);
+    const twice = await call('POST', `/api/v1/suspense/${open.items[0].id}/refund`, clerk.cookie, { note: 'iade' });
+    assert.deepEqual([twice.statusCode, twice.json().code], [409, 'ABONE_ERR_COLLECTIONS_SUSPENSE_RESOLVED']);
+  });
+
+  it('a field crew syncs its device; each taken item is audited; a resend is replayed', async () => {
+    await accountWithBills(db.pool, 'H-3', [{ amount: '45.00', dueDate: '2026-01-20' }]);
+    const batch = { deviceId: 'PDA-1', items: [{ key: 'PDA-1-1', subscriptionId: 'H-3', amount: '45.00', takenAt: '2026-01-12T09:00:00+03:00', businessDate: '2026-01-12' }] };
+    const first = await call('POST', '/api/v1/field-sync', crew.cookie, batch);
+    assert.equal(first.statusCode, 200, first.body);
+    assert.equal(first.json().items[0].status, 'taken');
+    assert.equal((await call('POST', '/api/v1/field-sync', crew.cookie, batch)).json().items[0].status, 'replayed');
+    assert.deepEqual((await audits('collections.field.payment')).map((a) => [a.actor, a.detail.deviceId, a.detail.amount]), [[crew.username, 'PDA-1', '45.00']]);
+  });
+
+  it('a direct debit order is requested and approved over HTTP, each step audited', async () => {
+    await accountWithBills(db.pool, 'H-4', [{ amount: '60.00', dueDate: '2026-02-10' }]);
+    const req = await call('POST', '/api/v1/direct-debit/orders', clerk.cookie, { subscriptionId: 'H-4', bank: '0062', payerIban: 'TR900001200000000000777777' });
+    assert.equal(req.statusCode, 201, req.body);
+    const id = req.json().id;
+    assert.equal((await call('POST', `/api/v1/direct-debit/orders/${id}/approve`, clerk.cookie, { bankReference: 'X1' })).json().status, 'approved');
+    const dup = await call('POST', '/api/v1/direct-debit/orders', clerk.cookie, { subscriptionId: 'H-4', bank: '0010', payerIban: 'TR900001200000000000777777' });
+    assert.deepEqual([dup.statusCode, dup.json().code], [409, 'ABONE_ERR_COLLECTIONS_DD_ORDER_EXISTS']);
+    const steps = (await db.pool.query(`SELECT action FROM audit_log WHERE action LIKE 'collections.direct_debit.%' ORDER BY id`)).rows.map((r) => r.action);
+    assert.deepEqual(steps, ['collections.direct_debit.request', 'collections.direct_debit.approve']);
+  });
+});
