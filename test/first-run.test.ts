@@ -13,23 +13,25 @@ describe('first run: abone start on embedded defaults', function () {
   let abone: AboneProcess;
   let base: string;
 
+  const env = () => ({
+    DATABASE_URL: '',
+    MQTT_URL: '',
+    ABONE_EMBEDDED_PG_DIR: dataDir,
+    ABONE_EMBEDDED_PG_PORT: '0',
+    ABONE_HTTP_PORT: '0',
+    ABONE_HTTP_HOST: '127.0.0.1',
+    ABONE_MQTT_PORT: '0',
+    ABONE_MQTT_HOST: '127.0.0.1',
+    ABONE_DEMO_METERS: '6',
+    ABONE_DEMO_MODBUS_DEVICES: '1',
+    ABONE_DEMO_DLMS_DEVICES: '1',
+    ABONE_DEMO_INTERVAL_MS: '200',
+    ABONE_ROLLUP_INTERVAL_MS: '500',
+    ABONE_ADMIN_PASSWORD_FILE: `${dataDir}-admin-password`,
+  });
+
   before(async () => {
-    abone = startAbone(['start'], {
-      DATABASE_URL: '',
-      MQTT_URL: '',
-      ABONE_EMBEDDED_PG_DIR: dataDir,
-      ABONE_EMBEDDED_PG_PORT: '0',
-      ABONE_HTTP_PORT: '0',
-      ABONE_HTTP_HOST: '127.0.0.1',
-      ABONE_MQTT_PORT: '0',
-      ABONE_MQTT_HOST: '127.0.0.1',
-      ABONE_DEMO_METERS: '6',
-      ABONE_DEMO_MODBUS_DEVICES: '1',
-      ABONE_DEMO_DLMS_DEVICES: '1',
-      ABONE_DEMO_INTERVAL_MS: '200',
-      ABONE_ROLLUP_INTERVAL_MS: '500',
-      ABONE_ADMIN_PASSWORD_FILE: `${dataDir}-admin-password`,
-    });
+    abone = startAbone(['start'], env());
     const running = await abone.waitForLog((l) => l.msg === 'Abone is running');
     base = running.http;
   });
@@ -130,6 +132,19 @@ describe('first run: abone start on embedded defaults', function () {
   });
 
   it('stops cleanly on SIGTERM', async () => {
+    assert.equal(await abone.kill('SIGTERM'), 0);
+  });
+
+  it('starts again on the same data, with what the first run stored', async () => {
+    abone = startAbone(['start'], env());
+    base = (await abone.waitForLog((l) => l.msg === 'Abone is running')).http;
+    const meters = await get('/api/v1/meters?limit=100');
+    assert.equal(meters.status, 200);
+    assert.ok(meters.body.total >= 6, JSON.stringify(meters.body).slice(0, 200));
+    // The first run's demo household is still there, once: the seed does not run into a database with parties.
+    const parties = await get(`/api/v1/parties?q=${encodeURIComponent('şükrü çağlayan')}`);
+    assert.equal(parties.status, 200);
+    assert.equal(parties.body.items.length, 1, JSON.stringify(parties.body).slice(0, 300));
     assert.equal(await abone.kill('SIGTERM'), 0);
   });
 });
