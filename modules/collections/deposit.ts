@@ -40,7 +40,8 @@ export interface Deposit {
 
 const invalid = (field: string, reason: string) => new AboneError('ABONE_ERR_COLLECTIONS_DEPOSIT_INVALID', { field, reason });
 export const depositRefused = (reason: string) => new AboneError('ABONE_ERR_COLLECTIONS_DEPOSIT_REFUSED', { reason });
-const isDate = (d: unknown): d is string => typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) && DateTime.fromISO(d).isValid;
+/** A calendar date of years 1900–2999 (later ones overflow what a plan adds to them). */
+const isDate = (d: unknown): d is string => typeof d === 'string' && /^(19|2\d)\d{2}-\d{2}-\d{2}$/.test(d) && DateTime.fromISO(d).isValid;
 const AMOUNT = /^\d{1,16}(\.\d{1,2})?$/;
 export const inTx = <T>(db: Db, work: (c: pg.PoolClient) => Promise<T>) => ('release' in db ? work(db as pg.PoolClient) : withTransaction(db as pg.Pool, work));
 

@@ -65,7 +65,8 @@ export interface InstalmentPlan {
 }
 
 const invalid = (field: string, reason: string) => new AboneError('ABONE_ERR_COLLECTIONS_PLAN_INVALID', { field, reason });
-const isDate = (d: unknown): d is string => typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) && DateTime.fromISO(d).isValid;
+/** A calendar date of years 1900–2999 (later ones overflow what a plan adds to them). */
+const isDate = (d: unknown): d is string => typeof d === 'string' && /^(19|2\d)\d{2}-\d{2}-\d{2}$/.test(d) && DateTime.fromISO(d).isValid;
 const FILE = /^[0-9A-Za-zÇĞİÖŞÜçğıöşü/ .-]{1,40}$/;
 
 function checkInput(input: InstalmentPlanInput): Required<Omit<InstalmentPlanInput, 'enforcementFile'>> & { enforcementFile: string | null } {
