@@ -16,9 +16,7 @@ import { createPool, withTransaction } from '../platform/db/pool.ts';
 import { withDatabase } from './db.ts';
 import { PostgresCpu, postmasterOf } from './proc.ts';
 import { billingMonth, planRun, openRun } from '../modules/billing/index.ts';
-import { loadBillables } from '../modules/billing/billables.ts';
-import { accrueBatch } from '../modules/billing/accrue.ts';
-import type { StoredTariff } from '../modules/billing/tariff-store.ts';
+import { accrueBatch, loadBillables, type StoredTariff } from '../modules/billing/test-fixtures.ts';
 
 const { values: opt, positionals } = parseArgs({ allowPositionals: true, options: { 'shard-size': { type: 'string', default: '2000' } } });
 const template = positionals[0];

@@ -66,3 +66,8 @@ export async function dailyConsumption(pool: pg.Pool, meterId: number, from: str
 }
 
 export const repeat = (n: number, v: number | null) => Array.from({ length: n }, () => v);
+
+/** For bench/billing-phases.ts, which times the phases of a shard one by one: the pieces workShard puts together. */
+export { loadBillables } from './billables.ts';
+export { accrueBatch } from './accrue.ts';
+export type { StoredTariff } from './tariff-store.ts';
