@@ -30,4 +30,16 @@ export { createFixedPlan, loadFixedPlan, trueUpFixedPlan, cancelFixedPlan, month
 export { demandDeposit, loadDeposit, depositOfSubscription, setDepositRate, depositRate, grantDepositExemption, depositExemption, MAX_DEPOSIT_INSTALMENTS, type Deposit, type DepositDemand } from './deposit.ts';
 export { carryDeposit, closeDeposit } from './deposit-settlement.ts';
 export { runPeriodEndLateFees, type LateFeeRunReport } from './late-fee-run.ts';
+export { parseCamt053 } from './camt053.ts';
+export { parseCsvStatement, CSV_STATEMENT_COLUMNS } from './csv-statement.ts';
+export { type ParsedStatement, type StatementLine } from './statement-line.ts';
+export { importStatement, loadStatementImport, type StatementImport, type StatementLineReport } from './statement-import.ts';
+export { matchLine, referencesIn } from './statement-match.ts';
+export { listSuspense, loadSuspense, matchSuspense, refundSuspense, type SuspenseItem } from './suspense.ts';
+export { syncFieldBatch, assignFieldDevice, type FieldPaymentItem, type FieldItemResult } from './field-sync.ts';
+export { requestOrder, approveOrder, activateOrder, cancelOrder, loadOrder, ordersOfSubscription, type DirectDebitOrder } from './direct-debit.ts';
+export { buildCollectionList, loadCollectionList, importResults, type CollectionList, type ResultLine, type ResultAnswer } from './direct-debit-list.ts';
+export { statementRoutes } from './statement-routes.ts';
+export { fieldSyncRoutes } from './field-sync-routes.ts';
+export { directDebitRoutes } from './direct-debit-routes.ts';
 export { planRoutes } from './plan-routes.ts';

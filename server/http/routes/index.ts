@@ -13,6 +13,7 @@ import { ledgerRoutes } from '../../../modules/ledger/index.ts';
 import { billingRoutes } from '../../../modules/billing/index.ts';
 import { deskRoutes } from '../../../modules/collections/index.ts';
 import { bankRoutes } from '../../../modules/collections/index.ts';
+import { statementRoutes, fieldSyncRoutes, directDebitRoutes } from '../../../modules/collections/index.ts';
 import { planRoutes } from '../../../modules/collections/index.ts';
 import { rulesRoutes } from '../../../rules/index.ts';
 import type { App } from '../app.ts';
@@ -52,6 +53,9 @@ export function registerRoutes(app: App, deps: RouteDeps): void {
   workOrderRoutes(app, { pool, meters: deps.registry ?? new DeviceRegistry(pool) });
   ledgerRoutes(app, { pool });
   billingRoutes(app, { pool });
+  statementRoutes(app, { pool });
+  fieldSyncRoutes(app, { pool });
+  directDebitRoutes(app, { pool });
   planRoutes(app, { pool });
   bankRoutes(app, { pool });
   deskRoutes(app, { pool });
