@@ -84,6 +84,8 @@ export const catalogue = {
   ABONE_ERR_WAREHOUSE_SAME_PLACE: { status: 400, kind: 'user', message: 'A move needs a destination other than its source {code}' },
   ABONE_ERR_BILLING_TARIFF_INVALID: { status: 400, kind: 'user', message: 'Invalid tariff at {path}: {detail}' },
   ABONE_ERR_BILLING_USAGE_INVALID: { status: 400, kind: 'user', message: 'Invalid usage at {path}: {detail}' },
+  ABONE_ERR_BILLING_GAS_FACTOR_INVALID: { status: 400, kind: 'user', message: 'Invalid gas factor: {detail}' },
+  ABONE_ERR_BILLING_GAS_FACTOR_USED: { status: 409, kind: 'user', message: 'The gas factors of {period} priced bill run {runId}; correct those bills instead' },
   ABONE_ERR_TARIFF_NOT_FOUND: { status: 404, kind: 'user', message: 'Tariff {code} not found' },
   ABONE_ERR_TARIFF_EXISTS: { status: 409, kind: 'user', message: 'Tariff {code} already exists; add a version instead' },
   ABONE_ERR_TARIFF_CODE_MISMATCH: { status: 400, kind: 'user', message: 'The tariff document says code {given}, the URL {code}' },

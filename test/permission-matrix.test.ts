@@ -100,6 +100,8 @@ const MATRIX: Record<string, string[] | 'public' | 'authenticated'> = {
   'POST /api/v1/notices': ['admin', 'call_centre_agent'],
   'POST /api/v1/calibrations': ['admin', 'field_crew', 'warehouse_keeper'],
   'GET /api/v1/calibrations': READ_WORKORDERS,
+  'GET /api/v1/gas-factors': READ_BILLING,
+  'PUT /api/v1/gas-factors/:period': ['admin', 'billing_clerk'],
   'GET /api/v1/collections/debt': READ_COLLECTIONS,
   'POST /api/v1/collections/drawers': TAKE_PAYMENTS,
   'GET /api/v1/collections/drawers/current': TAKE_PAYMENTS,

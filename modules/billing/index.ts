@@ -12,3 +12,5 @@ export { releaseAccrual, rerateAccrual, reverseAndReaccrue } from './corrections
 export { loadAccrual, outsortedAccruals, subscriptionAccruals, type AccrualView } from './accrual-reads.ts';
 export { outsortReason, AVERAGE_FACTOR, type OutsortReason } from './outsort.ts';
 export { billRunCommand, progressLine } from './bill-run-cli.ts';
+export { setGasFactor, listGasFactors, type GasFactor } from './gas-factors.ts';
+export { gasFactorRoutes } from './gas-factor-routes.ts';

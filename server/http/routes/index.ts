@@ -10,7 +10,7 @@ import { subscriptionRoutes } from '../../../modules/subscriptions/index.ts';
 import { warehouseRoutes } from '../../../modules/warehouses/index.ts';
 import { workOrderRoutes } from '../../../modules/work-orders/index.ts';
 import { ledgerRoutes } from '../../../modules/ledger/index.ts';
-import { billingRoutes } from '../../../modules/billing/index.ts';
+import { billingRoutes, gasFactorRoutes } from '../../../modules/billing/index.ts';
 import { deskRoutes } from '../../../modules/collections/index.ts';
 import { bankRoutes } from '../../../modules/collections/index.ts';
 import { statementRoutes, fieldSyncRoutes, directDebitRoutes } from '../../../modules/collections/index.ts';
@@ -53,6 +53,7 @@ export function registerRoutes(app: App, deps: RouteDeps): void {
   workOrderRoutes(app, { pool, meters: deps.registry ?? new DeviceRegistry(pool) });
   ledgerRoutes(app, { pool });
   billingRoutes(app, { pool });
+  gasFactorRoutes(app, { pool });
   statementRoutes(app, { pool });
   fieldSyncRoutes(app, { pool });
   directDebitRoutes(app, { pool });
