@@ -14,6 +14,8 @@ import assert from 'node:assert/strict';
 import { combineTariffs, dailyUsage, parseTariff, rate, rateUsage, type BillJson, type TariffInput } from './index.ts';
 import { daily } from './test-fixtures.ts';
 import { startOfLocalDay } from '../platform/calendar.ts';
+import { Money } from '../platform/money.ts';
+import { Random, addDays, randomScenario } from './test-random.ts';
 
 const tariff = (code: string, fixed: string, price: string, kdv: string, from = '2026-01-01'): TariffInput =>
   ({
@@ -70,6 +72,43 @@ describe('billing-core: tariff code change inside a period', () => {
     // TICARI starting only in 2027 has no version in force on 21 October 2026: rating says so.
     const later = parseTariff(tariff('TICARI', '62.00', '20', '20', '2027-01-01'));
     assert.throws(() => rate(combineTariffs([{ tariff: KONUT, from: '2026-10-01', to: '2026-10-21' }, { tariff: later, from: '2026-10-21' }]), october()), { code: 'ABONE_ERR_BILLING_USAGE_INVALID' });
+  });
+});
+
+describe('billing-core: tariff code change, properties (seeded)', () => {
+  it('slices add up to the period, the days before the change carry the old code and the rest the new, lines add up to totals', () => {
+    let ran = 0;
+    for (let seed = 1; seed <= 150; seed++) {
+      const r = new Random(seed);
+      const { tariff, usage } = randomScenario(r);
+      const days = Math.round((Date.parse(`${usage.to}T00:00:00Z`) - Date.parse(`${usage.from}T00:00:00Z`)) / 86_400_000);
+      if (days < 2) continue;
+      // The second tariff: another random tariff of the same commodity and unit, from the same version start.
+      const other = { ...randomScenario(new Random(seed + 10_000)).tariff, code: 'NEW', commodity: tariff.commodity, unit: tariff.unit };
+      let b;
+      try {
+        b = parseTariff({ ...other, versions: other.versions.map((v) => ({ ...v, components: tariff.versions[0].components, taxes: v.taxes })) });
+      } catch {
+        continue; // a component set that does not fit the other version's taxes: not a case for this property
+      }
+      const a = parseTariff(tariff);
+      const change = addDays(usage.from, r.int(1, days - 1));
+      let bill;
+      try {
+        bill = rate(combineTariffs([{ tariff: { ...a, versions: a.versions.map((v, i) => (i === 0 ? { ...v, from: '2000-01-01' } : v)) }, from: usage.from, to: change }, { tariff: { ...b, versions: [{ ...b.versions[0], from: '2000-01-01', to: undefined }] }, from: change }]), usage);
+      } catch (err) {
+        assert.equal((err as { code?: string }).code?.startsWith('ABONE_ERR_BILLING_'), true, `seed ${seed}: ${err}`);
+        continue;
+      }
+      assert.equal(bill.slices.reduce((n, x) => n + x.days, 0), days, `seed ${seed}`);
+      for (const x of bill.slices) assert.equal(x.tariff, x.from < change ? a.code : 'NEW', `seed ${seed}: slice from ${x.from}`);
+      assert.ok(bill.slices.some((x) => x.from === change), `seed ${seed}: a slice starts on the change`);
+      const sum = (kind: string) => bill.lines.filter((l) => l.kind === kind).reduce((t, l) => t.plus(l.amount), new Money(0)).toFixed(2);
+      assert.equal(sum('charge'), bill.totals.net, `seed ${seed}`);
+      assert.equal(sum('tax'), bill.totals.taxes, `seed ${seed}`);
+      ran++;
+    }
+    assert.ok(ran >= 75, `only ${ran} of 150 seeds made a case`);
   });
 });
 
