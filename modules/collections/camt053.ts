@@ -75,7 +75,7 @@ function line(statementId: string, lineNo: number, ntry: XmlElement, tx: XmlElem
   if (currency !== 'TRY') return { ...base, refused: `currency ${cleanText(currency, 3) ?? 'missing'}: only TRY is collected` };
   const value = amt.text.trim();
   const m = /^(\d{1,16})(?:\.(\d{1,5}))?$/.exec(value);
-  if (!m || /[1-9]/.test((m[2] ?? '').slice(2))) return { ...base, refused: `amount ${value.slice(0, 30)} is not TRY with at most two decimals` };
+  if (!m || /[1-9]/.test((m[2] ?? '').slice(2))) return { ...base, refused: `amount ${cleanText(value, 30) ?? '(empty)'} is not TRY with at most two decimals` };
   const amount = `${m[1].replace(/^0+(?=\d)/, '')}.${(m[2] ?? '').slice(0, 2).padEnd(2, '0')}`;
   if (/^0+\.00$/.test(amount)) return { ...base, refused: 'amount is zero' };
   return { ...base, amount };

@@ -9,6 +9,8 @@ import { balance, createInvoice, openItems } from '../ledger/index.ts';
 import { ledgerRowCounts } from '../ledger/test-fixtures.ts';
 import { createParty } from '../registry/index.ts';
 import { callContext, installation, makeTckn } from '../subscriptions/test-fixtures.ts';
+import { randomInt } from 'node:crypto';
+import { AboneError } from '../../platform/errors.ts';
 import { importStatement, listSuspense, loadPayment, matchSuspense, parseCamt053, parseCsvStatement, refundSuspense } from './index.ts';
 import { accountWithBills } from './test-fixtures.ts';
 import { camtSample } from './testdata/camt053-sample.ts';
@@ -134,5 +136,46 @@ describe('collections: bank statement import and suspense', function () {
     st.lines[1].amount = '10.001';
     await assert.rejects(importStatement(db.pool, { ...st, lines: [st.lines[0], { ...st.lines[1], remittance: 'ABONE NO W100234' }] }, 'clerk'));
     assert.deepEqual([await ledgerRowCounts(db.pool), await collectionsRows()], before);
+  });
+
+  it('the same statement posted from five connections at once is imported once', async () => {
+    await accountWithBills(db.pool, 'W300001', [{ amount: '90.00', dueDate: '2026-01-30' }]);
+    const csv = 'date;amount;reference;iban;description\n11.01.2026;90,00;HB11-1;;ABONE NO W300001\n11.01.2026;5,00;HB11-2;;?\n';
+    const st = () => parseCsvStatement(csv, { statementId: 'RACE-1', accountIban: ACCOUNT });
+    const before = await collectionsRows();
+    const all = await Promise.all(Array.from({ length: 5 }, () => importStatement(db.pool, st(), 'clerk')));
+    assert.deepEqual(all.map((r) => r.replayed).sort(), [false, true, true, true, true]);
+    assert.equal(new Set(all.map((r) => r.id)).size, 1);
+    const after = await collectionsRows();
+    assert.deepEqual([after.statements - before.statements, after.lines - before.lines, after.payments - before.payments, after.suspense - before.suspense], [1, 2, 1, 1]);
+  });
+
+  it('fuzz: mutated statements through parse and import either book whole or write nothing', async () => {
+    const csv = 'date;amount;reference;iban;description\n12.01.2026;1.000,00;FZ-1;TR900001200000000000777777;ABONE NO W100234\n12.01.2026;7,5;FZ-2;;x\n';
+    const junk = [';', '"', '\n', ',', '.', '-', '9', 'ABONE NO ', 'W100234', '\u0000', 'USD', '  '];
+    let booked = 0, refused = 0;
+    for (let i = 0; i < 150; i++) {
+      const chars = [...csv];
+      for (let k = randomInt(1, 6); k > 0; k--) {
+        const at = randomInt(0, chars.length);
+        if (randomInt(0, 2)) chars.splice(at, randomInt(1, 6)); else chars.splice(at, 0, junk[randomInt(0, junk.length)]);
+      }
+      const before = [await ledgerRowCounts(db.pool), await collectionsRows()];
+      try {
+        const st = parseCsvStatement(chars.join(''), { statementId: `FZ-${i}`, accountIban: ACCOUNT });
+        st.lines.forEach((l) => (l.reference = `FZ-${i}-${l.lineNo}`)); // each run its own lines, so each books anew
+        const r = await importStatement(db.pool, st, 'fuzz');
+        assert.equal(r.lines.length, st.lines.length);
+        booked++;
+      } catch (e) {
+        if (!(e instanceof AboneError)) throw e;
+        assert.deepEqual([await ledgerRowCounts(db.pool), await collectionsRows()], before, chars.join(''));
+        refused++;
+      }
+    }
+    assert.ok(booked > 0 && refused > 0, `booked ${booked}, refused ${refused}`);
+    // The books still balance: every suspense or matched line moved exactly its amount from the bank.
+    const { rows } = await db.pool.query(`SELECT (SELECT coalesce(sum(debit - credit), 0) FROM ledger_line)::text AS net`);
+    assert.equal(rows[0].net, '0.00');
   });
 });

@@ -17,7 +17,7 @@ import { withTransaction } from '../../platform/db/pool.ts';
 import { postEntry, type Db } from '../ledger/index.ts';
 import { takePayment } from './payments.ts';
 import { matchLine, type LineMatch } from './statement-match.ts';
-import type { ParsedStatement, StatementLine } from './statement-line.ts';
+import { cleanText, type ParsedStatement, type StatementLine } from './statement-line.ts';
 
 export type LineOutcome = 'matched' | 'suspense' | 'refused' | 'duplicate';
 
@@ -90,7 +90,7 @@ async function bookLine(c: pg.PoolClient, statementRowId: number, st: ParsedStat
       `INSERT INTO collections_statement_line (statement_id, line_no, account_iban, reference, booking_date, amount, payer_iban, payer_name, remittance, outcome, matched_by, payment_id, reason)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id::int`,
       [statementRowId, line.lineNo, st.accountIban, line.reference, line.bookingDate ?? null, line.amount ?? null, line.payerIban ?? null, line.payerName ?? null, line.remittance ?? null,
-        outcome, extra.matchedBy ?? null, extra.paymentId ?? null, extra.reason ?? null],
+        outcome, extra.matchedBy ?? null, extra.paymentId ?? null, cleanText(extra.reason, 500) ?? null],
     );
   if (line.refused || !match || !line.amount || !line.bookingDate) {
     await insertLine('refused', { reason: line.refused ?? 'not bookable' });

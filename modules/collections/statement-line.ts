@@ -87,8 +87,8 @@ export function parseStatementAmount(raw: string): { value: string; negative: bo
   if (/^\d+$/.test(s)) whole = s;
   else if ((m = /^(\d{1,3}(?:\.\d{3})+|\d+),(\d{1,2})$/.exec(s))) [whole, frac] = [m[1].replace(/\./g, ''), m[2]];
   else if ((m = /^(\d{1,3}(?:,\d{3})+|\d+)\.(\d{1,2})$/.exec(s))) [whole, frac] = [m[1].replace(/,/g, ''), m[2]];
-  else if (/^\d{1,3}([.,])\d{3}$/.test(s)) return { reason: `amount ${raw.slice(0, 30)} is ambiguous (thousands or decimals?)` };
-  else return { reason: `amount ${raw.slice(0, 30)} is not a number` };
+  else if (/^\d{1,3}([.,])\d{3}$/.test(s)) return { reason: `amount ${cleanText(raw, 30)} is ambiguous (thousands or decimals?)` };
+  else return { reason: `amount ${cleanText(raw, 30) ?? '(empty)'} is not a number` };
   whole = whole.replace(/^0+(?=\d)/, '');
   if (whole.length > 16) return { reason: 'amount too large' };
   return { value: `${whole}.${frac.padEnd(2, '0')}`, negative };
