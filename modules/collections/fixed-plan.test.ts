@@ -41,6 +41,8 @@ describe('collections: fixed payment plan (sabit ödeme)', function () {
     // 30 April: 900.00 paid Jan 450, Feb 420 and 30.00 of Mar (380, due 15 Apr): the 350.00 left is overdue but shielded.
     const april = await debtInquiry(db.pool, accountId, '2025-04-30');
     assert.deepEqual(april.items.filter((i) => i.dueDate < '2025-04-30').map((i) => [i.itemId, i.open, i.lateFee]), [[yearItems[2], '350.00', '0.00']]);
+    // The year so far on 30 April: four fixed payments asked for (due 1 Jan … 1 Apr), three made; 450 + 420 + 380 + 300 = 1,550.00 billed.
+    assert.deepEqual((await loadFixedPlan(db.pool, plan.id, '2025-04-30')).progress, { asOf: '2025-04-30', expected: '1200.00', paid: '900.00', accrued: '1550.00' });
     for (let m = 4; m <= 12; m++) await pay(m);
 
     await assert.rejects(trueUpFixedPlan(db.pool, { planId: plan.id, onDate: '2025-12-31' }), { code: 'ABONE_ERR_COLLECTIONS_PLAN_REFUSED' });

@@ -36,6 +36,8 @@ export interface FixedPlan {
   /** The twelve monthly payments the plan asks for: due on the plan's start day of each month. */
   schedule: Array<{ no: number; dueDate: string; amount: string }>;
   ended: { trueUp: boolean; accrued: string; paid: string; difference: string; dueDate: string } | null;
+  /** The plan year so far, as of `asOf` (default today): the fixed payments asked for, the payments and the bills. */
+  progress: { asOf: string; expected: string; paid: string; accrued: string };
 }
 
 export interface TrueUp {
@@ -111,7 +113,9 @@ export async function createFixedPlan(db: Db, input: { accountId: number; yearSt
   });
 }
 
-export async function loadFixedPlan(db: Db, planId: number): Promise<FixedPlan> {
+export async function loadFixedPlan(db: Db, planId: number, asOf?: string): Promise<FixedPlan> {
+  const day = asOf ?? localDate(Date.now());
+  if (!isDate(day)) throw invalid('asOf', 'a date YYYY-MM-DD');
   if (!Number.isSafeInteger(planId) || planId < 1) throw new AboneError('ABONE_ERR_COLLECTIONS_PLAN_NOT_FOUND', { what: 'fixed payment plan', id: planId });
   const { rows } = await db.query(
     `SELECT f.id::int, f.account_id::int AS "accountId", to_char(f.year_start, 'YYYY-MM-DD') AS "yearStart", to_char(f.year_end, 'YYYY-MM-DD') AS "yearEnd",
@@ -125,7 +129,10 @@ export async function loadFixedPlan(db: Db, planId: number): Promise<FixedPlan> 
   const plan = rows[0];
   const start = DateTime.fromISO(plan.yearStart);
   const schedule = Array.from({ length: 12 }, (_, i) => ({ no: i + 1, dueDate: start.plus({ months: i }).toISODate()!, amount: plan.monthlyAmount }));
-  return { ...plan, schedule };
+  const to = day < plan.yearEnd ? day : plan.yearEnd;
+  const flows = to < plan.yearStart ? { accrued: new Money(0), paid: new Money(0) } : await accountFlows(db, plan.accountId, plan.yearStart, to);
+  const expected = new Money(plan.monthlyAmount).times(schedule.filter((s) => s.dueDate <= day).length);
+  return { ...plan, schedule, progress: { asOf: day, expected: expected.toFixed(2), paid: flows.paid.toFixed(2), accrued: flows.accrued.toFixed(2) } };
 }
 
 async function endPlan(c: pg.PoolClient, plan: FixedPlan, trueUp: boolean, onDate: string, dueDate: string, actor: string): Promise<TrueUp> {

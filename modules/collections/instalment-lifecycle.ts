@@ -40,8 +40,10 @@ async function activePlan(c: pg.PoolClient, planId: number, day: string): Promis
 
 export async function payInstalment(db: Db, input: InstalmentPaymentInput): Promise<{ payment: Payment; plan: InstalmentPlan }> {
   const day = input.businessDate ?? localDate(Date.now());
+  // Amounts as the items stand now: a back-dated payment must not be sized on what later payments already settled.
+  const today = localDate(Date.now());
   return inTx(db, async (c) => {
-    const plan = await activePlan(c, input.planId, day);
+    const plan = await activePlan(c, input.planId, day > today ? day : today);
     const next = plan.instalments.find((i) => i.state !== 'paid');
     const amount = input.amount ?? (next ? new Money(next.amount).minus(next.paid).toFixed(2) : '0.00');
     if (!new Money(plan.remaining).greaterThan(0)) throw new AboneError('ABONE_ERR_COLLECTIONS_PLAN_REFUSED', { reason: `instalment plan ${plan.id} is paid in full` });

@@ -110,8 +110,8 @@ export function planRoutes(app: App, deps: { pool: pg.Pool }): void {
 
   app.get(
     '/api/v1/collections/fixed-plans/:id',
-    { config: { permission: 'collections.read' }, schema: { summary: 'A fixed payment plan with its schedule and, once ended, its true-up', params: ById } },
-    async (req) => loadFixedPlan(pool, req.params.id),
+    { config: { permission: 'collections.read' }, schema: { summary: 'A fixed payment plan with its schedule, the year so far as of a date (default today) and, once ended, its true-up', params: ById, querystring: z.object({ asOf: LocalDate.optional() }) } },
+    async (req) => loadFixedPlan(pool, req.params.id, req.query.asOf),
   );
 
   app.post(
