@@ -91,6 +91,13 @@ describe('collections: instalment plans', function () {
     await assert.rejects(payInstalment(db.pool, { planId: plan.id, channel: 'cash', source: 'desk:MERKEZ', reference: 'PLAN-1-late', businessDate: '2026-04-28' }), { code: 'ABONE_ERR_COLLECTIONS_PLAN_REFUSED' });
   });
 
+  it('of plans made at once over the same item, exactly one stands', async () => {
+    const { accountId, itemIds } = await accountWithBills(db.pool, 'PLAN-RACE', [{ amount: '600.00', dueDate: '2026-01-05' }]);
+    const results = await Promise.allSettled(Array.from({ length: 6 }, () => createInstalmentPlan(db.pool, { accountId, itemIds, instalments: 3, firstDueDate: '2026-02-01', businessDate: '2026-01-20' })));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    for (const r of results) if (r.status === 'rejected') assert.equal(r.reason.code, 'ABONE_ERR_COLLECTIONS_PLAN_REFUSED');
+  });
+
   it('a plan paid in full completes; a cancelled plan no longer shields its items', async () => {
     const { accountId, itemIds: [a, b] } = await accountWithBills(db.pool, 'PLAN-2', [{ amount: '300.00', dueDate: '2026-01-05' }, { amount: '90.00', dueDate: '2026-01-05' }]);
     const plan = await createInstalmentPlan(db.pool, { accountId, itemIds: [a], instalments: 2, firstDueDate: '2026-02-01', businessDate: '2026-01-20', missLimit: 1, graceDays: 0 });

@@ -54,6 +54,16 @@ describe('collections: period-end late fees', function () {
     assert.deepEqual(paid.lateFees.map((f) => [f.fromDate, f.toDate, f.amount]), [['2026-02-28', '2026-03-10', '12.33']]);
   });
 
+  it('two runs of the same period end at once charge each item once', async () => {
+    const { itemIds } = await accountWithBills(db.pool, 'RUN-RACE', [{ amount: '1000.00', dueDate: '2026-03-05' }, { amount: '200.00', dueDate: '2026-03-10' }]);
+    const [a, b] = await Promise.all([runPeriodEndLateFees(db.pool, { periodEnd: '2026-03-31' }), runPeriodEndLateFees(db.pool, { periodEnd: '2026-03-31' })]);
+    // 1,000.00 × 0.037 × 26/30 = 32.07 and 200.00 × 0.037 × 21/30 = 5.18, posted by one run or the other, never both.
+    assert.deepEqual(await fees(itemIds[0]), [['2026-03-05', '2026-03-31', '1000.00', '32.07']]);
+    assert.deepEqual(await fees(itemIds[1]), [['2026-03-10', '2026-03-31', '200.00', '5.18']]);
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM collections_late_fee WHERE to_date = '2026-03-31' AND payment_id IS NULL`);
+    assert.equal(a.posted + b.posted, rows[0].n); // every fee of the period end (other tests' items too) posted by exactly one run
+  });
+
   it('refuses a malformed or future period end and posts nothing', async () => {
     const before = await ledgerRowCounts(db.pool);
     for (const bad of ['2026-02-30', '31.01.2026', '', '2999-01-31']) {
