@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { openItems } from '../ledger/index.ts';
 import { ledgerRowCounts } from '../ledger/test-fixtures.ts';
-import { activateOrder, approveOrder, buildCollectionList, cancelOrder, debtInquiry, importResults, loadCollectionList, loadPayment, requestOrder } from './index.ts';
+import { activateOrder, approveOrder, buildCollectionList, cancelOrder, debtInquiry, importResults, loadCollectionList, loadPayment, requestOrder, takePayment } from './index.ts';
+import { unallocatedCredits } from '../ledger/index.ts';
 import { accountWithBills } from './test-fixtures.ts';
 
 const IBAN_1 = 'TR900001200000000000777777';
@@ -116,5 +117,18 @@ describe('collections: direct debit orders, lists and result files', function ()
     await assert.rejects(importResults(db.pool, { listId: list.id, bank: '0062', actor: 'clerk', lines: [{ line: 1, status: 'paid' }] }), { code: 'ABONE_ERR_COLLECTIONS_DD_LIST_NOT_FOUND' });
     assert.deepEqual(await ledgerRowCounts(db.pool), before);
     assert.equal((await loadCollectionList(db.pool, list.id)).lines[0].result, null);
+  });
+
+  it('a paid line whose item was paid at the desk meanwhile is still taken once: the bank\'s money becomes credit', async () => {
+    const d5 = await accountWithBills(db.pool, 'D-5', [{ amount: '55.00', dueDate: '2026-04-10' }]);
+    await activeOrder('D-5', '0064');
+    const list = await buildCollectionList(db.pool, { bank: '0064', dueDate: '2026-04-10', actor: 'clerk' });
+    assert.deepEqual(list.lines.map((l) => [l.subscriptionId, l.amount]), [['D-5', '55.00']]);
+    await takePayment(db.pool, { accountId: d5.accountId, amount: '55.00', channel: 'cash', source: 'desk:MERKEZ', reference: 'D5-desk', businessDate: '2026-04-09', actor: 'kasiyer' });
+    const [a] = await importResults(db.pool, { listId: list.id, actor: 'clerk', lines: [{ line: 1, status: 'paid' }] });
+    assert.equal(a.status, 'recorded');
+    assert.deepEqual((await unallocatedCredits(db.pool, d5.accountId)).map((c) => c.unallocated), ['55.00']);
+    const [again] = await importResults(db.pool, { listId: list.id, actor: 'clerk', lines: [{ line: 1, status: 'paid' }] });
+    assert.deepEqual([again.status, again.paymentId], ['unchanged', a.paymentId]);
   });
 });
