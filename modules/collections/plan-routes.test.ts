@@ -54,6 +54,25 @@ describe('collections: plan routes', function () {
     assert.equal((await app.inject({ method: 'GET', url: '/api/v1/collections/instalment-plans/999999', headers: { cookie: cashier } })).statusCode, 404);
   });
 
+  it('makes a fixed payment plan and sets deposit amounts for a clerk, audited', async () => {
+    await accountWithBills(db.pool, 'HTTP-PLAN-3', []);
+    const created = await post('/api/v1/collections/fixed-plans', clerk, { subscriptionId: 'HTTP-PLAN-3', yearStart: '2026-01-01', monthlyAmount: '410.00' });
+    assert.equal(created.statusCode, 201, created.body);
+    const read = await app.inject({ method: 'GET', url: `/api/v1/collections/fixed-plans/${created.json().id}?asOf=2026-03-15`, headers: { cookie: cashier } });
+    assert.deepEqual(read.json().progress, { asOf: '2026-03-15', expected: '1230.00', paid: '0.00', accrued: '0.00' }); // 1 Jan, 1 Feb, 1 Mar
+    const early = await post(`/api/v1/collections/fixed-plans/${created.json().id}/true-up`, clerk, { onDate: '2026-06-30' });
+    assert.equal(early.statusCode, 409);
+    assert.equal(early.json().code, 'ABONE_ERR_COLLECTIONS_PLAN_REFUSED');
+
+    const rate = await app.inject({ method: 'PUT', url: '/api/v1/collections/deposit-rates', headers: { cookie: clerk }, payload: { class: 'residential', commodity: 'water', effectiveFrom: '2026-01-01', amount: '400.00', note: 'örnek yapılandırma' } });
+    assert.equal(rate.statusCode, 200, rate.body);
+    const badRate = await app.inject({ method: 'PUT', url: '/api/v1/collections/deposit-rates', headers: { cookie: clerk }, payload: { class: 'Residential!', commodity: 'water', effectiveFrom: '2026-01-01', amount: '400.00', note: 'x' } });
+    assert.equal(badRate.json().code, 'ABONE_ERR_COLLECTIONS_DEPOSIT_INVALID');
+    const { rows } = await db.pool.query(`SELECT action, entity_id FROM audit_log WHERE action IN ('collections.fixed_plan.create', 'collections.deposit_rate.set') ORDER BY id`);
+    assert.deepEqual(rows.map((r) => [r.action, r.entity_id]), [['collections.fixed_plan.create', String(created.json().id)], ['collections.deposit_rate.set', 'residential/water/2026-01-01']]);
+    assert.equal((await app.inject({ method: 'GET', url: '/api/v1/collections/deposits/999999', headers: { cookie: cashier } })).statusCode, 404);
+  });
+
   it('runs the period-end late fees for a clerk and refuses a future date', async () => {
     await accountWithBills(db.pool, 'HTTP-PLAN-2', [{ amount: '1000.00', dueDate: '2026-01-05' }]);
     const run = await post('/api/v1/collections/late-fee-runs', clerk, { periodEnd: '2026-01-25' });
