@@ -9,6 +9,7 @@ import { buildTestApp } from '../../test/support/app.ts';
 import { sessionAs } from '../../test/support/auth.ts';
 import type { App } from '../../server/index.ts';
 import { accountWithBills } from './test-fixtures.ts';
+import { camtSample } from './testdata/camt053-sample.ts';
 
 const ACCOUNT = 'TR630006200000000000123456';
 
@@ -79,5 +80,21 @@ describe('collections: statement, suspense, field sync and direct debit routes',
     assert.deepEqual([dup.statusCode, dup.json().code], [409, 'ABONE_ERR_COLLECTIONS_DD_ORDER_EXISTS']);
     const steps = (await db.pool.query(`SELECT action FROM audit_log WHERE action LIKE 'collections.direct_debit.%' ORDER BY id`)).rows.map((r) => r.action);
     assert.deepEqual(steps, ['collections.direct_debit.request', 'collections.direct_debit.approve']);
+  });
+
+  it('takes the bank\'s file as it came: CAMT.053 as application/xml, CSV as text/csv with its id and account in the query', async () => {
+    await accountWithBills(db.pool, 'H-5', [{ amount: '500.00', dueDate: '2026-01-20' }]);
+    const xml = camtSample({ STATEMENT_ID: 'RAW-1', ACCOUNT_IBAN: ACCOUNT, PREFIX: 'RAW', SUBSCRIBER: 'H-5', INVOICE: 'ABN2026999999', PAYER_IBAN: 'TR910006400000000005555555' });
+    const camt = await app.inject({ method: 'POST', url: '/api/v1/statements.camt053', headers: { cookie: clerk.cookie, 'content-type': 'application/xml' }, payload: xml });
+    assert.equal(camt.statusCode, 201, camt.body);
+    assert.deepEqual(camt.json().imports[0].lines.map((l: any) => l.outcome), ['matched', 'suspense', 'suspense', 'suspense', 'refused']);
+    const csv = await app.inject({
+      method: 'POST', url: `/api/v1/statements.csv?statementId=RAW-2&accountIban=${ACCOUNT}`, headers: { cookie: clerk.cookie, 'content-type': 'text/csv' },
+      payload: 'date;amount;reference;iban;description\n11.01.2026;12,00;RAW2-1;;?\n',
+    });
+    assert.equal(csv.statusCode, 201, csv.body);
+    assert.equal(csv.json().imports[0].totals.suspense, '12.00');
+    const broken = await app.inject({ method: 'POST', url: '/api/v1/statements.camt053', headers: { cookie: clerk.cookie, 'content-type': 'application/xml' }, payload: '<Document><BkToCstmrStmt>' });
+    assert.deepEqual([broken.statusCode, broken.json().code], [400, 'ABONE_ERR_COLLECTIONS_STATEMENT_INVALID']);
   });
 });

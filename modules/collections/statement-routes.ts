@@ -1,18 +1,19 @@
 /**
  * HTTP routes for bank statements and the suspense queue (permission `collections.statements`, the back office).
- * A statement is posted as JSON with the file's text in `content`; a CSV statement names its statement id and
- * account IBAN beside it (a CAMT.053 file carries its own). Every import and every suspense resolution is audited in
+ * A statement is posted as JSON with the file's text in `content`, or as the file itself (`/statements.camt053`,
+ * `/statements.csv`); a CSV statement names its statement id and account IBAN beside it (a CAMT.053 file carries its own). Every import and every suspense resolution is audited in
  * the transaction that writes it; a replayed import wrote nothing and is not audited.
  */
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { actorName, actorOf, audit } from '../access/index.ts';
 import { accountForSubscription } from '../ledger/index.ts';
 import { parseCamt053 } from './camt053.ts';
 import { parseCsvStatement } from './csv-statement.ts';
-import { importStatement, loadStatementImport } from './statement-import.ts';
+import { importStatement, loadStatementImport, type StatementImport } from './statement-import.ts';
+import type { ParsedStatement } from './statement-line.ts';
 import { listSuspense, loadSuspense, matchSuspense, refundSuspense } from './suspense.ts';
 
 type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
@@ -28,6 +29,18 @@ const StatementBody = z.object({
 export function statementRoutes(app: App, deps: { pool: pg.Pool }): void {
   const { pool } = deps;
 
+  /** Each statement of the file in its own transaction, audited in it (a replay wrote nothing and is not audited). */
+  const importAll = async (req: FastifyRequest, statements: ParsedStatement[]): Promise<StatementImport[]> => {
+    const actor = actorOf(req);
+    const imports = [];
+    for (const st of statements) {
+      imports.push(await importStatement(pool, st, actorName(actor), (c, r) =>
+        audit(c, actor, { action: 'collections.statement.import', entity: 'statement', entityId: r.id, detail: { accountIban: r.accountIban, statementId: r.statementId, ...r.totals }, correlationId: req.id, ip: req.ip })));
+    }
+    return imports;
+  };
+  const answer = (reply: FastifyReply, imports: StatementImport[]) => reply.status(imports.every((i) => i.replayed) ? 200 : 201).send({ imports });
+
   app.post(
     '/api/v1/statements',
     {
@@ -39,18 +52,32 @@ export function statementRoutes(app: App, deps: { pool: pg.Pool }): void {
       },
     },
     async (req, reply) => {
-      const actor = actorOf(req);
       const b = req.body;
       // Parsed before anything is written: a broken file is refused whole.
       const statements = b.format === 'camt053' ? parseCamt053(b.content) : [parseCsvStatement(b.content, { statementId: b.statementId ?? '', accountIban: b.accountIban ?? '' })];
-      const imports = [];
-      for (const st of statements) {
-        imports.push(await importStatement(pool, st, actorName(actor), (c, r) =>
-          audit(c, actor, { action: 'collections.statement.import', entity: 'statement', entityId: r.id, detail: { accountIban: r.accountIban, statementId: r.statementId, ...r.totals }, correlationId: req.id, ip: req.ip })));
-      }
-      return reply.status(imports.every((i) => i.replayed) ? 200 : 201).send({ imports });
+      return answer(reply, await importAll(req, statements));
     },
   );
+
+  // The same import with the bank's file as the request body, as it came: its own scope, so the XML and CSV body
+  // parsers serve these two routes only.
+  void app.register(async (scope) => {
+    scope.addContentTypeParser(['application/xml', 'text/xml', 'text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 12 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+    (scope as App).post(
+      '/api/v1/statements.camt053',
+      { config: { permission: 'collections.statements' }, bodyLimit: 12 * 1024 * 1024, schema: { summary: 'Import a CAMT.053 file sent as the body (Content-Type: application/xml)', consumes: ['application/xml'] } },
+      async (req, reply) => answer(reply, await importAll(req, parseCamt053(typeof req.body === 'string' ? req.body : ''))),
+    );
+    (scope as App).post(
+      '/api/v1/statements.csv',
+      {
+        config: { permission: 'collections.statements' },
+        bodyLimit: 12 * 1024 * 1024,
+        schema: { summary: 'Import a CSV statement sent as the body (Content-Type: text/csv); its id and account IBAN in the query', consumes: ['text/csv'], querystring: z.object({ statementId: z.string().max(60), accountIban: z.string().max(42) }) },
+      },
+      async (req, reply) => answer(reply, await importAll(req, [parseCsvStatement(typeof req.body === 'string' ? req.body : '', req.query)])),
+    );
+  });
 
   app.get(
     '/api/v1/statements/:id',
