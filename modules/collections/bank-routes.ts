@@ -68,6 +68,8 @@ const ReconciliationOut = z.object({
 });
 const ChannelOut = z.object({ code: z.string(), name: z.string(), userId: z.number().int(), username: z.string(), active: z.boolean(), source: z.string(), channel: z.enum(['bank', 'ptt']) });
 const BANK_TAG = ['bank channel'];
+/** Room for MAX_LINES payments of a reconciliation list, in JSON or CSV. */
+const RECONCILIATION_BODY_LIMIT = 48 * 1024 * 1024;
 
 export function bankRoutes(app: App, deps: { pool: pg.Pool }): void {
   const { pool } = deps;
@@ -166,6 +168,8 @@ export function bankRoutes(app: App, deps: { pool: pg.Pool }): void {
     '/api/v1/bank/reconciliation',
     {
       config: { permission: 'collections.bank' },
+      // A large bank's day is tens of thousands of payments: about 100 bytes each.
+      bodyLimit: RECONCILIATION_BODY_LIMIT,
       schema: {
         tags: BANK_TAG,
         summary: "Daily reconciliation (mutabakat): the bank's payments of a day against ours, counts, totals and each difference. Reads only",
@@ -184,12 +188,12 @@ export function bankRoutes(app: App, deps: { pool: pg.Pool }): void {
 
   // Its own scope: the text/csv body parser serves this route only.
   void app.register(async (scope) => {
-    scope.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 32 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: RECONCILIATION_BODY_LIMIT }, (_req, body, done) => done(null, body));
     (scope as App).post(
       '/api/v1/bank/reconciliation.csv',
       {
         config: { permission: 'collections.bank' },
-        bodyLimit: 32 * 1024 * 1024,
+        bodyLimit: RECONCILIATION_BODY_LIMIT,
         schema: {
           tags: BANK_TAG,
           summary: 'Daily reconciliation from a CSV file (Content-Type: text/csv; header reference,subscriber,amount,date). Same answer as the JSON form',

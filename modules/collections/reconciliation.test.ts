@@ -100,6 +100,20 @@ describe('collections: bank reconciliation (mutabakat)', function () {
     assert.deepEqual(wrongSubscriber.differences.map((d: any) => [d.kind, d.reference]), [['subscriber_differs', 'R-1'], ['missing_at_bank', 'R-2'], ['missing_at_bank', 'R-3']]);
   });
 
+  it('takes a large bank\'s day beyond the usual 1 MiB body: 40,000 lines in JSON and in CSV', async () => {
+    const many = Array.from({ length: 40_000 }, (_, i) => ({ reference: `BIG-${String(i).padStart(8, '0')}`, subscriberNo: `${900_000 + i}`, amount: `${(i % 900) + 100}.25` }));
+    const total = many.reduce((s, l) => s + Math.round(Number(l.amount) * 100), 0);
+    const want = { count: 40_000, total: (total / 100).toFixed(2) };
+    const json = await app.inject({ method: 'POST', url: '/api/v1/bank/reconciliation', headers: { authorization: bank }, payload: { date: today, payments: many } });
+    assert.equal(json.statusCode, 200, json.body.slice(0, 200));
+    assert.deepEqual([json.json().bank, json.json().differences.filter((d: any) => d.kind === 'missing_here').length], [want, 40_000]);
+    const text = [RECONCILIATION_HEADER, ...many.map((l) => `${l.reference},${l.subscriberNo},${l.amount},${today}`)].join('\n');
+    assert.ok(text.length > 1024 * 1024);
+    const csvRes = await app.inject({ method: 'POST', url: `/api/v1/bank/reconciliation.csv?date=${today}`, headers: { authorization: bank, 'content-type': 'text/csv' }, payload: text });
+    assert.equal(csvRes.statusCode, 200, csvRes.body.slice(0, 200));
+    assert.deepEqual(csvRes.json().bank, want);
+  });
+
   it('refuses malformed lists with the line at fault', async () => {
     const cases: Array<[string, string, RegExp]> = [
       ['reference;subscriber;amount;date\nR-1;801;100.00;' + today, 'csv', /line 1: the first line must be the header/],
