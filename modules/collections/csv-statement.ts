@@ -10,6 +10,7 @@
  * A positive amount is a credit (a collection); a negative one is a debit and is left out. A line with an unreadable
  * date or amount, or another currency, is refused on its own line; a missing column or a broken quote refuses the file.
  */
+import { splitCsv } from './csv-statement-rows.ts';
 import {
   checkAccountIban, checkStatementId, cleanText, lineReference, MAX_STATEMENT_CHARS, MAX_STATEMENT_LINES, normaliseIban, parseStatementAmount,
   parseStatementDate, refuseStatement, type ParsedStatement, type StatementLine,
@@ -26,7 +27,7 @@ export function parseCsvStatement(content: string, statement: { statementId: str
   if (text.includes('\ufffd')) throw refuseStatement('the file is not UTF-8 (it holds replacement characters)');
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
   const sep = firstLine.includes(';') ? ';' : ',';
-  const rows = splitCsv(text, sep);
+  const rows = splitCsv(text, sep, refuseStatement);
   const header = rows.shift()!.fields.map((h) => h.trim().toLowerCase());
   const col = Object.fromEntries([...CSV_STATEMENT_COLUMNS, 'currency'].map((c) => [c, header.indexOf(c)]));
   const missing = CSV_STATEMENT_COLUMNS.filter((c) => col[c] === -1);
@@ -61,40 +62,4 @@ export function parseCsvStatement(content: string, statement: { statementId: str
     else lines.push({ ...line, amount: amount.value });
   }
   return { format: 'csv', statementId, accountIban, lines };
-}
-
-/** Rows of fields with the file line each row starts on; a quote left open refuses the file. */
-function splitCsv(text: string, sep: string): Array<{ line: number; fields: string[] }> {
-  const rows: Array<{ line: number; fields: string[] }> = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false, wasQuoted = false;
-  let line = 1, rowLine = 1;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        field += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && field === '' && !wasQuoted) { quoted = true; wasQuoted = true; }
-    else if (ch === '"') throw refuseStatement(`file line ${line}: a quote inside an unquoted field`);
-    else if (ch === sep) { fields.push(field); field = ''; wasQuoted = false; }
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      fields.push(field);
-      rows.push({ line: rowLine, fields });
-      fields = []; field = ''; wasQuoted = false;
-      rowLine = ++line;
-    } else if (wasQuoted) throw refuseStatement(`file line ${line}: text after a closing quote`);
-    else field += ch;
-  }
-  if (quoted) throw refuseStatement(`file line ${rowLine}: a quote is never closed`);
-  if (field !== '' || fields.length) { fields.push(field); rows.push({ line: rowLine, fields }); }
-  if (!rows.length) throw refuseStatement('the file is empty');
-  return rows;
 }

@@ -4,12 +4,13 @@
  * own transaction.
  */
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { actorName, actorOf, audit, type Actor } from '../access/index.ts';
 import { activateOrder, approveOrder, cancelOrder, loadOrder, ordersOfSubscription, requestOrder, type DirectDebitOrder } from './direct-debit.ts';
-import { buildCollectionList, importResults, loadCollectionList } from './direct-debit-list.ts';
+import { buildCollectionList, importResults, loadCollectionList, type ResultLine } from './direct-debit-list.ts';
+import { collectionListCsv, parseResultCsv } from './direct-debit-file.ts';
 
 type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 
@@ -94,11 +95,33 @@ export function directDebitRoutes(app: App, deps: { pool: pg.Pool }): void {
         }),
       },
     },
-    async (req) => {
-      const actor = actorOf(req);
-      const answers = await importResults(pool, { listId: req.params.id, bank: req.body.bank, lines: req.body.lines, actor: actorName(actor) }, (c, a) =>
-        audit(c, actor, { action: 'collections.direct_debit.result', entity: 'direct_debit_list', entityId: req.params.id, detail: { line: a.line, outcome: a.outcome, paymentId: a.paymentId }, correlationId: req.id, ip: req.ip }));
-      return { listId: req.params.id, lines: answers };
+    async (req) => results(req, req.params.id, req.body.lines, req.body.bank),
+  );
+
+  app.get(
+    '/api/v1/direct-debit/lists/:id/file.csv',
+    { config: PERM, schema: { summary: 'The collection list as the CSV file the bank debits (line;reference;subscriber;iban;amount;due_date)', params: ById } },
+    async (req, reply) => {
+      const list = await loadCollectionList(pool, req.params.id);
+      return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="dd-${list.bank}-${list.dueDate}-${list.id}.csv"`).send(collectionListCsv(list));
     },
   );
+
+  // The bank's result file as it came (text/csv): its own scope, so the CSV body parser serves this route only.
+  void app.register(async (scope) => {
+    scope.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 8 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+    (scope as App).post(
+      '/api/v1/direct-debit/lists/:id/results.csv',
+      { config: PERM, bodyLimit: 8 * 1024 * 1024, schema: { summary: "The bank's result file in CSV (line;status;reason_code;reason); same answer as the JSON form", consumes: ['text/csv'], params: ById, querystring: z.object({ bank: Bank.optional() }) } },
+      async (req) => results(req, req.params.id, parseResultCsv(typeof req.body === 'string' ? req.body : ''), req.query.bank),
+    );
+  });
+
+  /** Every line recorded now is audited in its own transaction; unchanged and conflicting lines wrote nothing. */
+  async function results(req: FastifyRequest, listId: number, lines: ResultLine[], bank: string | undefined) {
+    const actor = actorOf(req);
+    const answers = await importResults(pool, { listId, bank, lines, actor: actorName(actor) }, (c, a) =>
+      audit(c, actor, { action: 'collections.direct_debit.result', entity: 'direct_debit_list', entityId: listId, detail: { line: a.line, outcome: a.outcome, paymentId: a.paymentId }, correlationId: req.id, ip: req.ip }));
+    return { listId, lines: answers };
+  }
 }

@@ -97,4 +97,23 @@ describe('collections: statement, suspense, field sync and direct debit routes',
     const broken = await app.inject({ method: 'POST', url: '/api/v1/statements.camt053', headers: { cookie: clerk.cookie, 'content-type': 'application/xml' }, payload: '<Document><BkToCstmrStmt>' });
     assert.deepEqual([broken.statusCode, broken.json().code], [400, 'ABONE_ERR_COLLECTIONS_STATEMENT_INVALID']);
   });
+
+  it('direct debit files over HTTP: the list as CSV for the bank, its result file back as CSV, sent twice', async () => {
+    await accountWithBills(db.pool, 'H-6', [{ amount: '80.00', dueDate: '2026-03-10' }]);
+    const o = (await call('POST', '/api/v1/direct-debit/orders', clerk.cookie, { subscriptionId: 'H-6', bank: '0046', payerIban: 'TR900001200000000000777777' })).json();
+    await call('POST', `/api/v1/direct-debit/orders/${o.id}/approve`, clerk.cookie, {});
+    await call('POST', `/api/v1/direct-debit/orders/${o.id}/activate`, clerk.cookie);
+    const list = await call('POST', '/api/v1/direct-debit/lists', clerk.cookie, { bank: '0046', dueDate: '2026-03-10' });
+    assert.equal(list.statusCode, 201, list.body);
+    const id = list.json().id;
+    const file = await call('GET', `/api/v1/direct-debit/lists/${id}/file.csv`, clerk.cookie);
+    assert.equal(file.headers['content-type'], 'text/csv; charset=utf-8');
+    assert.equal(file.body, `line;reference;subscriber;iban;amount;due_date\r\n1;${id}-1;H-6;TR900001200000000000777777;80.00;2026-03-10\r\n`);
+    const send = () => app.inject({ method: 'POST', url: `/api/v1/direct-debit/lists/${id}/results.csv?bank=0046`, headers: { cookie: clerk.cookie, 'content-type': 'text/csv' }, payload: 'line;status;reason_code;reason\n1;failed;ACCOUNT_CLOSED;Hesap kapalı\n' });
+    const first = await send();
+    assert.equal(first.statusCode, 200, first.body);
+    assert.deepEqual(first.json().lines.map((l: any) => [l.line, l.status, l.outcome]), [[1, 'recorded', 'failed']]);
+    assert.deepEqual((await send()).json().lines.map((l: any) => l.status), ['unchanged']);
+    assert.equal((await audits('collections.direct_debit.result')).length, 1);
+  });
 });
