@@ -156,6 +156,8 @@ const MATRIX: Record<string, string[] | 'public' | 'authenticated'> = {
   'POST /api/v1/direct-debit/lists': BACK_OFFICE,
   'GET /api/v1/direct-debit/lists/:id': BACK_OFFICE,
   'POST /api/v1/direct-debit/lists/:id/results': BACK_OFFICE,
+  'GET /api/v1/direct-debit/lists/:id/file.csv': BACK_OFFICE,
+  'POST /api/v1/direct-debit/lists/:id/results.csv': BACK_OFFICE,
   'GET /api/v1/accounts/:id/statement': READ_LEDGER,
   'GET /api/v1/accounts/:id/open-items': READ_LEDGER,
   'GET /api/v1/accounts/:id/aging': READ_LEDGER,
