@@ -68,7 +68,9 @@ export async function carryDeposit(db: Db, input: { fromSubscriptionId: string; 
       throw depositRefused(`the move from ${from.region.il}/${from.region.ilce} to ${to.region.il}/${to.region.ilce} leaves the region; close the deposit and demand a new one`);
     }
     const toAccount = await openAccount(c, to.id);
-    await lockAccount(c, toAccount.id);
+    const fromDeposit = await depositOfSubscription(c, String(from.id));
+    // Both accounts in ascending order, as the period-end run locks them, so the two never deadlock.
+    for (const id of [fromDeposit.accountId, toAccount.id].sort((a, b) => a - b)) await lockAccount(c, id);
     const d = await liveDeposit(c, String(from.id));
     const { rows: taken } = await c.query('SELECT id FROM collections_deposit WHERE subscription_id = $1', [String(to.id)]);
     if (taken.length) throw depositRefused(`subscription ${to.id} already has deposit ${taken[0].id}`);

@@ -23,17 +23,22 @@ export interface HeldItem {
 export type Holds = Map<number, string | null>;
 
 export async function lateFeeHolds(db: Db, accountId: number, items: readonly HeldItem[], onDate: string): Promise<Holds> {
+  return lateFeeHoldsMany(db, items.map((i) => ({ ...i, accountId })), onDate);
+}
+
+/** The same for items of many accounts at once (the period-end run): two queries, whatever the number of accounts. */
+export async function lateFeeHoldsMany(db: Db, items: ReadonlyArray<HeldItem & { accountId: number }>, onDate: string): Promise<Holds> {
   const holds: Holds = new Map();
   if (!items.length) return holds;
-  const { rows } = await db.query<{ itemId: number | null; yearStart: string | null; yearEnd: string | null; trueUp: boolean | null; dueDate: string | null }>(
-    `SELECT pi.item_id::int AS "itemId", NULL AS "yearStart", NULL AS "yearEnd", NULL::boolean AS "trueUp", NULL AS "dueDate"
+  const { rows } = await db.query<{ itemId: number | null; accountId: number | null; yearStart: string | null; yearEnd: string | null; trueUp: boolean | null; dueDate: string | null }>(
+    `SELECT pi.item_id::int AS "itemId", NULL::int AS "accountId", NULL AS "yearStart", NULL AS "yearEnd", NULL::boolean AS "trueUp", NULL AS "dueDate"
      FROM collections_instalment_plan_item pi
      WHERE pi.item_id = ANY($2::bigint[]) AND NOT EXISTS (SELECT 1 FROM collections_instalment_plan_end e WHERE e.plan_id = pi.plan_id)
      UNION ALL
-     SELECT NULL, to_char(f.year_start, 'YYYY-MM-DD'), to_char(f.year_end, 'YYYY-MM-DD'), e.true_up, to_char(e.due_date, 'YYYY-MM-DD')
+     SELECT NULL, f.account_id::int, to_char(f.year_start, 'YYYY-MM-DD'), to_char(f.year_end, 'YYYY-MM-DD'), e.true_up, to_char(e.due_date, 'YYYY-MM-DD')
      FROM collections_fixed_plan f LEFT JOIN collections_fixed_plan_end e ON e.plan_id = f.id
-     WHERE f.account_id = $1 AND (e.plan_id IS NULL OR e.true_up)`,
-    [accountId, items.map((i) => i.id)],
+     WHERE f.account_id = ANY($1::bigint[]) AND (e.plan_id IS NULL OR e.true_up)`,
+    [[...new Set(items.map((i) => i.accountId))], items.map((i) => i.id)],
   );
   for (const r of rows) {
     if (r.itemId !== null) {
@@ -41,6 +46,7 @@ export async function lateFeeHolds(db: Db, accountId: number, items: readonly He
       continue;
     }
     for (const item of items) {
+      if (item.accountId !== r.accountId) continue;
       if (item.kind !== 'accrual' || item.businessDate < r.yearStart! || item.businessDate > r.yearEnd! || holds.get(item.id) === null) continue;
       if (r.trueUp === null || onDate <= r.dueDate!) holds.set(item.id, null);
       else holds.set(item.id, r.dueDate);

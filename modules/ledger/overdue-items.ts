@@ -20,7 +20,8 @@ export interface OverdueItem {
   openNow: string;
 }
 
-export async function overdueAccrualItems(db: Db, asOf: string, page: { afterItemId?: number; limit?: number } = {}): Promise<OverdueItem[]> {
+/** Items with ids after `afterItemId` (and through `throughItemId`, of `accountIds`, when given), at most `limit`, in id order. */
+export async function overdueAccrualItems(db: Db, asOf: string, page: { afterItemId?: number; throughItemId?: number; accountIds?: number[]; limit?: number } = {}): Promise<OverdueItem[]> {
   if (!isLocalDate(asOf)) throw new AboneError('ABONE_ERR_LEDGER_ENTRY_INVALID', { detail: 'dates are YYYY-MM-DD' });
   const { rows } = await db.query<OverdueItem>(
     `SELECT * FROM (
@@ -28,9 +29,10 @@ export async function overdueAccrualItems(db: Db, asOf: string, page: { afterIte
               (i.amount - coalesce((SELECT sum(a.amount) FROM ledger_allocation a WHERE a.item_id = i.id AND a.on_date <= $1), 0))::text AS "openAtDate",
               (i.amount - coalesce((SELECT sum(a.amount) FROM ledger_allocation a WHERE a.item_id = i.id), 0))::text AS "openNow"
        FROM ledger_item i JOIN ledger_entry e ON e.id = i.entry_id
-       WHERE e.kind = 'accrual' AND i.due_date < $1 AND e.business_date <= $1 AND i.id > $2) x
+       WHERE e.kind = 'accrual' AND i.due_date < $1 AND e.business_date <= $1 AND i.id > $2 AND ($4::bigint IS NULL OR i.id <= $4)
+         AND ($5::bigint[] IS NULL OR i.account_id = ANY($5::bigint[]))) x
      WHERE "openAtDate"::numeric > 0 ORDER BY id LIMIT $3`,
-    [asOf, page.afterItemId ?? 0, page.limit ?? 1000],
+    [asOf, page.afterItemId ?? 0, page.limit ?? 1000, page.throughItemId ?? null, page.accountIds ?? null],
   );
   return rows;
 }
