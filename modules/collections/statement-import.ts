@@ -51,6 +51,19 @@ const STATEMENT_LOCK = 0x53_54_4d_54; // 'STMT'
 export type InTransaction<T> = (c: pg.PoolClient, result: T) => Promise<void>;
 
 export async function importStatement(pool: pg.Pool, statement: ParsedStatement, actor: string, after?: InTransaction<StatementImport>): Promise<StatementImport> {
+  // Account locks are taken in account order here, but another writer holding two accounts in another order could
+  // still meet this import in a deadlock; PostgreSQL then aborts one side, and the whole statement is simply tried
+  // again (it wrote nothing).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await importOnce(pool, statement, actor, after);
+    } catch (err) {
+      if ((err as { code?: string })?.code !== '40P01' || attempt === 3) throw err;
+    }
+  }
+}
+
+async function importOnce(pool: pg.Pool, statement: ParsedStatement, actor: string, after?: InTransaction<StatementImport>): Promise<StatementImport> {
   return withTransaction(pool, async (c) => {
     await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STATEMENT_LOCK, statement.accountIban]);
     const { rows } = await c.query<{ id: number }>(
