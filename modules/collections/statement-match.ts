@@ -14,7 +14,7 @@ import type { StatementLine } from './statement-line.ts';
 export type LineMatch = { accountId: number; by: 'invoice' | 'subscription' | 'iban' } | { accountId?: undefined; reason: string };
 
 const INVOICE = /\b[A-Z]{3}\d{10}\b/g;
-const SUBSCRIBER = /\bABONE\s*(?:NO|NUMARASI)?\s*[:.#-]?\s*([A-Za-z0-9_-]{1,64})/gi;
+const SUBSCRIBER = /\bABONE\s*(?:NO|NUMARAS[IİıiI])?\s*[:.#-]?\s*([A-Za-z0-9_-]{1,64})/giu;
 const SINGLE_TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The invoice numbers and subscriber numbers a payer's text names (pure, for tests). */

@@ -113,6 +113,8 @@ describe('collections: statement parsers', () => {
   it('references in a payer\'s text: invoice numbers anywhere, subscriber numbers after ABONE or alone', () => {
     assert.deepEqual(referencesIn('Fatura abn2026000001 ve ABN2026000002'), { invoices: ['ABN2026000001', 'ABN2026000002'], subscribers: [] });
     assert.deepEqual(referencesIn('Abone no: 100234 ocak'), { invoices: [], subscribers: ['100234'] });
+    assert.deepEqual(referencesIn('ABONE NUMARASİ 100234'), { invoices: [], subscribers: ['100234'] });
+    assert.deepEqual(referencesIn('abone numarası: 100234'), { invoices: [], subscribers: ['100234'] });
     assert.deepEqual(referencesIn('ABONE100234'), { invoices: [], subscribers: ['100234', 'ABONE100234'] });
     assert.deepEqual(referencesIn(' 100234 '), { invoices: [], subscribers: ['100234'] });
     assert.deepEqual(referencesIn('KIRA OCAK 2026'), { invoices: [], subscribers: [] });
