@@ -6,7 +6,10 @@
  * rollups, rating by billing-core, outsorting, accruals and their ledger postings (header, lines, open item, account)
  * with every database check on. Then, in the same database, the same rows copied by plain `INSERT ... SELECT` into
  * tables of the same shape without triggers or foreign keys: the floor for writing that much. Prints bills/s and
- * the ratio. Set-up (subscriptions, meters, rollups) is written with INSERT ... SELECT and not timed.
+ * the ratio, the CPU seconds per bill of the bill-run processes and of PostgreSQL (on a shared machine the wall
+ * clock depends on everyone's load; CPU per bill does not much), the machine's busy % and load average, and
+ * billing-core's rating alone. Set-up (subscriptions, meters, rollups) is written with INSERT ... SELECT and not timed.
+ * `bench/billing-phases.ts` splits a shard's time by phase.
  */
 import './quiet.ts';
 import { spawn } from 'node:child_process';
