@@ -14,7 +14,7 @@ import { orderItems } from './allocation-rules.ts';
 import { collectionsConfig } from './settings.ts';
 import { applyWaitingCredit, markCreditWaiting } from './credits.ts';
 import { loadRates, lastFeeThrough } from './late-fee-store.ts';
-import { lateFactor, principalCovered } from './late-fees.ts';
+import { planSettlement } from './settlement-plan.ts';
 import { feeStart, lateFeeHolds } from './instalment-shield.ts';
 import { checkPaymentInput, CHANNEL_GL, type PaymentInput } from './payment-input.ts';
 import { loadPayment, type Payment } from './payment-view.ts';
@@ -111,27 +111,19 @@ async function settleWithLateFees(
   p: { accountId: number; businessDate: string; paymentId: number; entryId: number; money: Money; items: Array<{ id: number; kind: string; dueDate: string; businessDate: string; open: string }>; actor: string },
   lateFees: Payment['lateFees'],
 ): Promise<Settlement[]> {
-  const settlements: Settlement[] = [];
-  let left = p.money;
   const overdue = p.items.filter((i) => i.kind === 'accrual' && i.dueDate < p.businessDate);
   const rates = overdue.length ? await loadRates(c) : [];
   const through = overdue.length ? await lastFeeThrough(c, overdue.map((i) => i.id)) : new Map<number, string>();
   // Items an instalment or fixed plan shields carry no fee (instalment-shield.ts).
   const holds = overdue.length ? await lateFeeHolds(c, p.accountId, overdue, p.businessDate) : new Map<number, string | null>();
-  for (const item of p.items) {
-    if (!left.greaterThan(0)) break;
-    const open = new Money(item.open);
-    const start = feeStart(item, through, holds);
-    const from = start ?? item.dueDate;
-    const factor = item.kind === 'accrual' && start !== null && from < p.businessDate ? lateFactor(from, p.businessDate, rates) : new Money(0);
-    const { principal, fee } = factor.isZero() ? { principal: Money.min(open, left), fee: new Money(0) } : principalCovered(left, open, factor);
-    if (fee.greaterThan(0)) {
-      const feeItem = await postLateFee(c, { ...p, itemId: item.id, principal, from, fee });
-      settlements.push({ itemId: feeItem, amount: fee.toFixed(2) });
-      lateFees.push({ itemId: item.id, fromDate: from, toDate: p.businessDate, principal: principal.toFixed(2), amount: fee.toFixed(2) });
+  const settlements: Settlement[] = [];
+  for (const step of planSettlement(p.money, p.items, p.businessDate, rates, (item) => feeStart(item, through, holds))) {
+    if (step.fee.greaterThan(0)) {
+      const feeItem = await postLateFee(c, { ...p, itemId: step.itemId, principal: step.principal, from: step.feeFrom, fee: step.fee });
+      settlements.push({ itemId: feeItem, amount: step.fee.toFixed(2) });
+      lateFees.push({ itemId: step.itemId, fromDate: step.feeFrom, toDate: p.businessDate, principal: step.principal.toFixed(2), amount: step.fee.toFixed(2) });
     }
-    if (principal.greaterThan(0)) settlements.push({ itemId: item.id, amount: principal.toFixed(2) });
-    left = left.minus(principal).minus(fee);
+    if (step.principal.greaterThan(0)) settlements.push({ itemId: step.itemId, amount: step.principal.toFixed(2) });
   }
   return settlements;
 }
