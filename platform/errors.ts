@@ -153,6 +153,7 @@ export const catalogue = {
   ABONE_ERR_COLLECTIONS_DEPOSIT_NOT_FOUND: { status: 404, kind: 'user', message: 'No security deposit {id}' },
   ABONE_ERR_COLLECTIONS_DEPOSIT_REFUSED: { status: 409, kind: 'user', message: 'Security deposit refused: {reason}' },
   ABONE_ERR_COLLECTIONS_LATE_FEE_RUN_INVALID: { status: 400, kind: 'user', message: 'Invalid late-fee run: {reason}' },
+  ABONE_ERR_COLLECTIONS_DUNNING_INVALID: { status: 400, kind: 'user', message: 'Invalid dunning run: {reason}' },
   ABONE_ERR_MODBUS_MAP_INVALID: { status: 400, kind: 'user', message: 'Invalid Modbus register map: {detail}' },
   ABONE_ERR_DLMS_DECODE: { status: 502, kind: 'operational', message: 'DLMS data could not be decoded ({reason}): {detail}' },
   ABONE_ERR_DLMS_DEVICE_REFUSED: { status: 502, kind: 'operational', message: 'The DLMS meter refused the request ({reason}): {detail}' },

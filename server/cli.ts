@@ -11,6 +11,7 @@
  *   bill-run --period YYYY-MM [--region IL] [--workers N]   start or resume a bill run, work it, print progress
  *   import parties|addresses|subscriptions FILE.csv [--batch N]   streaming CSV import, all-or-nothing per batch (docs/registry.md)
  *   late-fees --period-end YYYY-MM-DD   post the late fee on every overdue open accrual through the period end (idempotent)
+ *   dunning [--as-of YYYY-MM-DD]   give every overdue case its due dunning step (reminder, final notice, disconnection order)
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
@@ -24,7 +25,8 @@ import { contextLogger } from '../platform/logger.ts';
 import { DeviceRegistry } from '../headend/index.ts';
 import { importAddresses, importPartiesCsv } from '../modules/registry/index.ts';
 import { importSubscribers } from '../modules/subscriptions/index.ts';
-import { runPeriodEndLateFees } from '../modules/collections/index.ts';
+import { runDunning, runPeriodEndLateFees } from '../modules/collections/index.ts';
+import { localDate } from '../platform/calendar.ts';
 import { mqttSettings } from '../collectors/mqtt/index.ts';
 import { serverSettings } from './settings.ts';
 import { openDatabase } from './database.ts';
@@ -67,6 +69,8 @@ async function main(argv: string[]): Promise<void> {
       return importFile(rest);
     case 'late-fees':
       return lateFees(rest);
+    case 'dunning':
+      return dunning(rest);
     default:
       console.error('usage: abone start | migrate | simulate --meters N [--modbus N] [--dlms N] [--interval ms] [--url mqtt://..] [--faults name=rate,..] | meter credential <serial> | user add <username> --role <roles> | config | rate --tariff t.json --usage u.json');
       process.exitCode = 2;
@@ -81,6 +85,19 @@ async function lateFees(args: string[]): Promise<void> {
   try {
     const report = await runPeriodEndLateFees(db.pool, { periodEnd: values['period-end'], actor: 'cli' });
     await audit(db.pool, 'system', { action: 'collections.late_fee_run', entity: 'late_fee_run', entityId: report.periodEnd, detail: { ...report, via: 'cli' } });
+    console.log(JSON.stringify(report));
+  } finally {
+    await db.pool.end();
+  }
+}
+
+/** `abone dunning [--as-of YYYY-MM-DD]`: the dunning run the workers make daily (docs/collections.md); prints its report. */
+async function dunning(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { 'as-of': { type: 'string' } } });
+  const db = await openDatabase({ startEmbedded: false, runMigrations: true });
+  try {
+    const report = await runDunning(db.pool, { asOf: values['as-of'] ?? localDate(Date.now()), actor: 'cli' });
+    await audit(db.pool, 'system', { action: 'collections.dunning_run', entity: 'dunning_run', entityId: report.asOf, detail: { ...report, via: 'cli' } });
     console.log(JSON.stringify(report));
   } finally {
     await db.pool.end();

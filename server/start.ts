@@ -19,6 +19,7 @@ import { LiveFeed, FEED_STREAMS } from './live-feed.ts';
 import { wireAlarmOrders } from './alarm-orders.ts';
 import { startBillRunWorkers } from './bill-run-workers.ts';
 import { startCreditSweep } from './credit-sweep.ts';
+import { startDailyJobs } from './daily-jobs.ts';
 import { seedDemoOperations, DEMO_FAULTS } from './demo-operations.ts';
 import { seedDemoBusiness } from './demo-business.ts';
 import { startRegistry } from '../modules/registry/index.ts';
@@ -95,6 +96,7 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
     if (settings.mode === 'all' || settings.mode === 'worker') {
       stops.push(startBillRunWorkers(db.pool).stop);
       stops.push(startCreditSweep(db.pool).stop);
+      stops.push(startDailyJobs(db.pool, settings.dailyJobsHour).stop);
     }
     const app = await createApp(db.pool);
     registerRoutes(app, { pool: db.pool, throttle: access.throttle, sessionHours: access.settings.sessionHours, cookieSecure: access.settings.cookieSecure, registry: headend?.registry, pipeline: headend?.pipeline, broker: brokerStatus, feed });

@@ -129,6 +129,8 @@ const MATRIX: Record<string, string[] | 'public' | 'authenticated'> = {
   'POST /api/v1/collections/deposits/carry': BACK_OFFICE,
   'POST /api/v1/collections/deposits/close': BACK_OFFICE,
   'POST /api/v1/collections/late-fee-runs': BACK_OFFICE,
+  'POST /api/v1/collections/dunning-runs': BACK_OFFICE,
+  'GET /api/v1/collections/dunning-notices': READ_COLLECTIONS,
   'POST /api/v1/bank-channels': ['admin'],
   'GET /api/v1/bank-channels': ['admin'],
   'GET /api/v1/bank/subscribers/:subscriberNo/debt': BANK_CHANNEL,

@@ -25,7 +25,7 @@ export { reconcile, checkBankLines, type Reconciliation, type Difference, type B
 export { parseReconciliationCsv, RECONCILIATION_HEADER } from './reconciliation-csv.ts';
 export { createInstalmentPlan, loadInstalmentPlan, listInstalmentPlans, instalmentSchedule, DEFAULT_MISS_LIMIT, DEFAULT_GRACE_DAYS, type InstalmentPlan, type InstalmentPlanInput, type Instalment } from './instalment.ts';
 export { payInstalment, reviewInstalmentPlans, cancelInstalmentPlan, type InstalmentPaymentInput } from './instalment-lifecycle.ts';
-export { lateFeeHolds, shieldedItemIds, feeStart, type Holds, type HeldItem } from './instalment-shield.ts';
+export { lateFeeHolds, feeStart, type Holds, type HeldItem } from './instalment-shield.ts';
 export { createFixedPlan, loadFixedPlan, trueUpFixedPlan, cancelFixedPlan, monthlyFromHistory, accountFlows, TRUE_UP_DUE_DAYS, type FixedPlan, type TrueUp } from './fixed-plan.ts';
 export { demandDeposit, loadDeposit, depositOfSubscription, setDepositRate, depositRate, grantDepositExemption, depositExemption, MAX_DEPOSIT_INSTALMENTS, type Deposit, type DepositDemand } from './deposit.ts';
 export { carryDeposit, closeDeposit } from './deposit-settlement.ts';
@@ -43,3 +43,6 @@ export { statementRoutes } from './statement-routes.ts';
 export { fieldSyncRoutes } from './field-sync-routes.ts';
 export { directDebitRoutes } from './direct-debit-routes.ts';
 export { planRoutes } from './plan-routes.ts';
+export { dunningRoutes } from './dunning-routes.ts';
+export { runDunning, loadSteps as dunningSteps, type DunningReport } from './dunning.ts';
+export { dueStep, type DunningStep, type DunningCase } from './dunning-steps.ts';

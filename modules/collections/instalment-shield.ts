@@ -8,7 +8,7 @@
  * - An accrual posted within the year of a fixed payment plan is shielded through the plan year and, after the
  *   true-up, until the true-up's due date; from then on its fee counts from that date. A fixed plan cancelled before
  *   its true-up shields nothing any more.
- * Dunning, when it comes, asks the same question (`shieldedItemIds`).
+ * Dunning (dunning.ts) asks the same question: a shielded item is in no dunning case.
  */
 import type { Db } from '../ledger/index.ts';
 
@@ -64,10 +64,4 @@ export function feeStart(item: { id: number; dueDate: string }, through: Map<num
   if (hold === null) return null;
   const from = through.get(item.id) ?? item.dueDate;
   return hold !== undefined && hold > from ? hold : from;
-}
-
-/** The account's items a plan shields on `onDate` (for dunning and lists that skip them). */
-export async function shieldedItemIds(db: Db, accountId: number, items: readonly HeldItem[], onDate: string): Promise<Set<number>> {
-  const holds = await lateFeeHolds(db, accountId, items, onDate);
-  return new Set([...holds].filter(([, h]) => h === null).map(([id]) => id));
 }

@@ -17,4 +17,4 @@ export { aging, AGING_BUCKETS, type Aging, type AgingBucket } from './aging.ts';
 export { createInvoice, loadInvoice, type Invoice } from './invoices.ts';
 export { renderInvoicePdf } from './invoice-pdf.ts';
 export { lockAccount, type Db } from './db.ts';
-export { overdueAccrualItems, type OverdueItem } from './overdue-items.ts';
+export { overdueAccrualItems, overdueAccounts, type OverdueItem } from './overdue-items.ts';

@@ -36,3 +36,18 @@ export async function overdueAccrualItems(db: Db, asOf: string, page: { afterIte
   );
   return rows;
 }
+
+/** Accounts with an overdue open accrual on `asOf`, after `afterAccountId`, at most `limit`, in id order, with their subscription. */
+export async function overdueAccounts(db: Db, asOf: string, page: { afterAccountId?: number; limit?: number } = {}): Promise<Array<{ accountId: number; subscriptionId: string }>> {
+  if (!isLocalDate(asOf)) throw new AboneError('ABONE_ERR_LEDGER_ENTRY_INVALID', { detail: 'dates are YYYY-MM-DD' });
+  const { rows } = await db.query<{ accountId: number; subscriptionId: string }>(
+    `SELECT a.id::int AS "accountId", a.subscription_id AS "subscriptionId" FROM ledger_account a
+     WHERE a.id > $2 AND EXISTS (
+       SELECT 1 FROM ledger_item i JOIN ledger_entry e ON e.id = i.entry_id
+       WHERE i.account_id = a.id AND e.kind = 'accrual' AND i.due_date < $1
+         AND i.amount > coalesce((SELECT sum(x.amount) FROM ledger_allocation x WHERE x.item_id = i.id), 0))
+     ORDER BY a.id LIMIT $3`,
+    [asOf, page.afterAccountId ?? 0, page.limit ?? 1000],
+  );
+  return rows;
+}

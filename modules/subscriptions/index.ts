@@ -12,4 +12,4 @@ export { billableSubscriptions, type BillableSubscription } from './billable.ts'
 export { claimFinalBillRequests, completeFinalBillRequests, releaseFinalBillRequests, type FinalBillRequest } from './final-bills.ts';
 export { subscriptionsInPolygon, countsByRegion, partiesByAddress, partiesNearPoint, type MapSubscription } from './map-queries.ts';
 export { importSubscribers, SUBSCRIBER_COLUMNS } from './subscriber-import.ts';
-export { suppliedMeterIds } from './supplied-meters.ts';
+export { suppliedMeterIds, suppliesOf, type Supply } from './supplied-meters.ts';

@@ -12,3 +12,22 @@ export async function suppliedMeterIds(pool: pg.Pool): Promise<Set<number>> {
   );
   return new Set(rows.map((r) => r.id));
 }
+
+export interface Supply {
+  subscriptionId: number;
+  status: string;
+  meterId: number;
+  meterSerial: string;
+  region: string | null;
+}
+
+/** What a crew would disconnect for each of these contracts: its status and the meter fitted now (one per contract). */
+export async function suppliesOf(db: pg.Pool | pg.PoolClient, subscriptionIds: readonly number[]): Promise<Map<number, Supply>> {
+  const { rows } = await db.query<Supply>(
+    `SELECT DISTINCT ON (s.id) s.id::int AS "subscriptionId", s.status, m.id AS "meterId", m.serial AS "meterSerial", m.region
+     FROM subscription s JOIN meter_fitting f ON f.installation_id = s.installation_id AND f.removed_at IS NULL JOIN meter m ON m.id = f.meter_id
+     WHERE s.id = ANY($1::bigint[]) ORDER BY s.id, f.id DESC`,
+    [subscriptionIds],
+  );
+  return new Map(rows.map((r) => [r.subscriptionId, r]));
+}

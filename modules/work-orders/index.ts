@@ -18,3 +18,4 @@ export { chooseCrew, type CrewCandidate } from './crew-choice.ts';
 export { workOrderSettings } from './settings.ts';
 export type { WorkOrder, OrderType, Status } from './order-view.ts';
 export type { CallContext } from './doer.ts';
+export { openDisconnectionOrder, openDisconnectionOrders, cancelDisconnectionOrder, type DisconnectionInput } from './dunning-orders.ts';

@@ -8,7 +8,7 @@ export interface WorkOrder {
   type: string;
   status: Status;
   priority: Priority;
-  source: 'alarm' | 'notice' | 'api' | 'calibration';
+  source: 'alarm' | 'notice' | 'api' | 'calibration' | 'dunning';
   sourceRef: string | null;
   meterSerial: string | null;
   meterId: number | null;
@@ -29,7 +29,7 @@ export const STATUSES = ['open', 'assigned', 'in_progress', 'on_hold', 'complete
 export type Status = (typeof STATUSES)[number];
 export const PRIORITIES = ['low', 'normal', 'high', 'critical'] as const;
 export type Priority = (typeof PRIORITIES)[number];
-export const ORDER_TYPES = ['inspection', 'leak', 'tamper', 'meter_replacement', 'meter_removal', 'calibration', 'reconnection'] as const;
+export const ORDER_TYPES = ['inspection', 'leak', 'tamper', 'meter_replacement', 'meter_removal', 'calibration', 'reconnection', 'disconnection'] as const;
 export type OrderType = (typeof ORDER_TYPES)[number];
 /** The statuses that count towards a crew's load. */
 export const CARRIED: Status[] = ['assigned', 'in_progress', 'on_hold'];

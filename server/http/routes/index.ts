@@ -14,7 +14,7 @@ import { billingRoutes, gasFactorRoutes } from '../../../modules/billing/index.t
 import { deskRoutes } from '../../../modules/collections/index.ts';
 import { bankRoutes } from '../../../modules/collections/index.ts';
 import { statementRoutes, fieldSyncRoutes, directDebitRoutes } from '../../../modules/collections/index.ts';
-import { planRoutes } from '../../../modules/collections/index.ts';
+import { planRoutes, dunningRoutes } from '../../../modules/collections/index.ts';
 import { rulesRoutes } from '../../../rules/index.ts';
 import type { App } from '../app.ts';
 import { healthRoutes, type BrokerStatus } from './health.ts';
@@ -58,6 +58,7 @@ export function registerRoutes(app: App, deps: RouteDeps): void {
   fieldSyncRoutes(app, { pool });
   directDebitRoutes(app, { pool });
   planRoutes(app, { pool });
+  dunningRoutes(app, { pool });
   bankRoutes(app, { pool });
   deskRoutes(app, { pool });
   rulesRoutes(app, { pool });
