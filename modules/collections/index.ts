@@ -4,6 +4,7 @@
  * This file is the context's only door.
  */
 export { takePayment, findPaymentId } from './payments.ts';
+export { takePayments } from './payments-batch.ts';
 export { cancelPayment, type CancelInput } from './cancel.ts';
 export { loadPayment, PAYMENT_COLUMNS, type Payment } from './payment-view.ts';
 export { checkPaymentInput, CHANNELS, CHANNEL_GL, type Channel, type PaymentInput } from './payment-input.ts';

@@ -16,7 +16,8 @@ import { applyWaitingCredit, markCreditWaiting } from './credits.ts';
 import { loadRates, lastFeeThrough } from './late-fee-store.ts';
 import { planSettlement } from './settlement-plan.ts';
 import { feeStart, lateFeeHolds } from './instalment-shield.ts';
-import { checkPaymentInput, CHANNEL_GL, type PaymentInput } from './payment-input.ts';
+import { checkPaymentInput, type PaymentInput } from './payment-input.ts';
+import { lateFeeEntry, paymentEntry, takenPayment, type CheckedPayment } from './payment-entries.ts';
 import { loadPayment, type Payment } from './payment-view.ts';
 
 export async function takePayment(db: Db, input: PaymentInput): Promise<Payment> {
@@ -25,7 +26,7 @@ export async function takePayment(db: Db, input: PaymentInput): Promise<Payment>
   return 'release' in db ? run(db as pg.PoolClient) : withTransaction(db as pg.Pool, run);
 }
 
-async function takeLocked(c: pg.PoolClient, input: Required<Pick<PaymentInput, 'businessDate' | 'actor'>> & PaymentInput): Promise<Payment> {
+async function takeLocked(c: pg.PoolClient, input: CheckedPayment): Promise<Payment> {
   const { accountId, businessDate } = input;
   await lockAccount(c, accountId);
   const account = await requireAccount(c, accountId);
@@ -46,18 +47,7 @@ async function takeLocked(c: pg.PoolClient, input: Required<Pick<PaymentInput, '
     throw new AboneError('ABONE_ERR_COLLECTIONS_ITEM_NOT_OPEN', { items: input.itemIds.join(','), accountId });
   }
 
-  const entry = await postEntry(c, {
-    idempotencyKey: `payment:${input.source}:${input.reference}`,
-    kind: 'payment',
-    accountId,
-    businessDate,
-    description: input.description ?? `Tahsilat (${input.channel})`,
-    actor: input.actor,
-    lines: [
-      { gl: input.debitGl ?? CHANNEL_GL[input.channel], debit: input.amount },
-      { gl: 'receivables', credit: input.amount },
-    ],
-  });
+  const entry = await postEntry(c, paymentEntry(input));
   // The same reference from another source's race, or a ledger key reused by hand: the first posting stands.
   if (entry.replayed) {
     const again = await findPaymentId(c, input.source, input.reference);
@@ -79,27 +69,7 @@ async function takeLocked(c: pg.PoolClient, input: Required<Pick<PaymentInput, '
   if (spent.lessThan(input.amount)) await markCreditWaiting(c, accountId);
   // The view from what was just written, as loadPayment would read it back (four round trips saved per payment).
   const kinds = new Map(items.map((i) => [i.id, i.kind]));
-  return {
-    id: paymentId,
-    accountId,
-    subscriptionId: account.subscriptionId,
-    channel: input.channel,
-    source: input.source,
-    reference: input.reference,
-    amount: new Money(input.amount).toFixed(2),
-    businessDate,
-    entryId: entry.id,
-    drawerId: input.drawerId ?? null,
-    instalments: input.instalments ?? null,
-    receiptNo: input.receiptNo ?? null,
-    actor: input.actor,
-    takenAt: rows[0].takenAt,
-    allocations: settlements.map((s) => ({ itemId: s.itemId, kind: kinds.get(s.itemId) ?? 'fee', amount: s.amount })),
-    lateFees,
-    unallocated: new Money(input.amount).minus(spent).toFixed(2),
-    cancelled: null,
-    replayed: false,
-  };
+  return takenPayment(input, { id: paymentId, subscriptionId: account.subscriptionId, entryId: entry.id, takenAt: rows[0].takenAt, settlements, kinds, lateFees });
 }
 
 /**
@@ -133,19 +103,7 @@ async function postLateFee(
   f: { accountId: number; businessDate: string; paymentId: number; entryId: number; itemId: number; principal: Money; from: string; fee: Money; actor: string },
 ): Promise<number> {
   const amount = f.fee.toFixed(2);
-  const entry = await postEntry(c, {
-    idempotencyKey: `late-fee:${f.entryId}:${f.itemId}`,
-    kind: 'fee',
-    accountId: f.accountId,
-    businessDate: f.businessDate,
-    description: `Gecikme zammı: kalem #${f.itemId}, ${f.from} sonrası`,
-    actor: f.actor,
-    lines: [
-      { gl: 'receivables', debit: amount },
-      { gl: 'revenue.fees', credit: amount },
-    ],
-    item: { dueDate: f.businessDate },
-  });
+  const entry = await postEntry(c, lateFeeEntry(f));
   await c.query(
     `INSERT INTO collections_late_fee (item_id, principal, from_date, to_date, amount, fee_entry_id, payment_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
     [f.itemId, f.principal.toFixed(2), f.from, f.businessDate, amount, entry.id, f.paymentId],

@@ -11,6 +11,7 @@ import { localDate } from '../../platform/calendar.ts';
 import { Money, toSql } from '../../platform/money.ts';
 import { CREDIT_KINDS } from './chart.ts';
 import { inTransaction, lockAccount, type Db } from './db.ts';
+import { lockAccounts } from './account-locks.ts';
 import { parseAmount } from './amounts.ts';
 import { isLocalDate } from './entry-rules.ts';
 
@@ -141,4 +142,64 @@ export async function allocateMany(c: pg.PoolClient, input: { accountId: number;
     [input.sourceEntryId, input.onDate, ids, wanted.map((s) => s.amount)],
   );
   return rows;
+}
+
+export interface SourceSettlements {
+  accountId: number;
+  /** The payment or credit entry whose money settles the items; it belongs to `accountId`. */
+  sourceEntryId: number;
+  onDate: string;
+  settlements: Settlement[];
+}
+
+/**
+ * The settlements of many credit entries on many accounts in one statement (a payment batch): `allocateMany` for a
+ * whole file. The accounts are locked (ascending; the caller usually holds them already), and the limits are checked
+ * in bulk from one read each: every item belongs to its source's account and is not settled beyond its open amount,
+ * counting the batch's own earlier rows for it; every source is a payment or credit of that account, not reversed,
+ * and spends no more than its unallocated money. The database's deferred trigger checks each item again at COMMIT.
+ * Rows are written in the order given, so each source's settlements keep their order.
+ */
+export async function allocateBulk(c: pg.PoolClient, sources: SourceSettlements[]): Promise<number> {
+  const rows = sources.flatMap((s) => s.settlements.filter((x) => new Money(x.amount).greaterThan(0)).map((x) => ({ ...x, source: s })));
+  if (!rows.length) return 0;
+  const badDate = sources.find((s) => !isLocalDate(s.onDate));
+  if (badDate) throw invalid(`onDate ${String(badDate.onDate)} is not a date YYYY-MM-DD`);
+  await lockAccounts(c, sources.map((s) => s.accountId));
+  const itemIds = [...new Set(rows.map((r) => r.itemId))];
+  const { rows: open } = await c.query<{ id: number; accountId: number; open: string }>(
+    `SELECT i.id, i.account_id AS "accountId", (i.amount - coalesce((SELECT sum(amount) FROM ledger_allocation WHERE item_id = i.id), 0))::text AS open
+     FROM ledger_item i WHERE i.id = ANY($1::bigint[])`,
+    [itemIds],
+  );
+  const items = new Map(open.map((r) => [r.id, { accountId: r.accountId, open: new Money(r.open) }]));
+  const entryIds = [...new Set(sources.map((s) => s.sourceEntryId))];
+  const { rows: free } = await c.query<{ id: number; accountId: number | null; kind: string; reversed: boolean; free: string }>(
+    `SELECT e.id, e.account_id AS "accountId", e.kind, EXISTS (SELECT 1 FROM ledger_entry r WHERE r.reverses = e.id) AS reversed,
+            (coalesce((SELECT sum(credit - debit) FROM ledger_line WHERE entry_id = e.id AND account_id IS NOT NULL), 0)
+             - coalesce((SELECT sum(amount) FROM ledger_allocation WHERE source_entry_id = e.id), 0))::text AS free
+     FROM ledger_entry e WHERE e.id = ANY($1::bigint[])`,
+    [entryIds],
+  );
+  const entries = new Map(free.map((r) => [r.id, { ...r, free: new Money(r.free) }]));
+  for (const r of rows) {
+    const { accountId, sourceEntryId } = r.source;
+    const entry = entries.get(sourceEntryId);
+    if (!entry) throw new AboneError('ABONE_ERR_LEDGER_ENTRY_NOT_FOUND', { id: sourceEntryId });
+    if (!(CREDIT_KINDS as readonly string[]).includes(entry.kind)) throw invalid(`entry ${sourceEntryId} is a ${entry.kind}, not a payment or credit`);
+    if (entry.accountId !== accountId) throw invalid(`entry ${sourceEntryId} is not of current account ${accountId}`);
+    if (entry.reversed) throw invalid(`entry ${sourceEntryId} is reversed`);
+    const item = items.get(r.itemId);
+    if (!item || item.accountId !== accountId) throw new AboneError('ABONE_ERR_LEDGER_ITEM_NOT_FOUND', { id: r.itemId });
+    if (new Money(r.amount).greaterThan(item.open)) throw new AboneError('ABONE_ERR_LEDGER_OVER_ALLOCATION', { amount: r.amount, what: `the open amount of item ${r.itemId}`, available: item.open.toFixed(2) });
+    if (new Money(r.amount).greaterThan(entry.free)) throw new AboneError('ABONE_ERR_LEDGER_OVER_ALLOCATION', { amount: r.amount, what: `the unallocated money of entry ${sourceEntryId}`, available: entry.free.toFixed(2) });
+    item.open = item.open.minus(r.amount);
+    entry.free = entry.free.minus(r.amount);
+  }
+  const { rowCount } = await c.query(
+    `INSERT INTO ledger_allocation (item_id, source_entry_id, amount, on_date)
+     SELECT x.item, x.source, x.amount, x.on_date FROM unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::date[]) WITH ORDINALITY AS x(item, source, amount, on_date, n) ORDER BY x.n`,
+    [rows.map((r) => r.itemId), rows.map((r) => r.source.sourceEntryId), rows.map((r) => new Money(r.amount).toFixed(2)), rows.map((r) => r.source.onDate)],
+  );
+  return rowCount ?? 0;
 }

@@ -20,6 +20,8 @@ export interface BulkPosted {
   entryId: number;
   /** The key had been posted before; nothing was written for it now. */
   replayed: boolean;
+  /** The item the entry opened now (an accrual, a fee); undefined when it opened none or was replayed. */
+  itemId?: number;
 }
 
 export async function postEntries(c: pg.PoolClient, inputs: EntryInput[]): Promise<Map<string, BulkPosted>> {
@@ -96,11 +98,13 @@ export async function postEntries(c: pg.PoolClient, inputs: EntryInput[]): Promi
     );
   }
   if (item.entry.length) {
-    await c.query(
+    const { rows: opened } = await c.query<{ id: number; entryId: number }>(
       `INSERT INTO ledger_item (account_id, entry_id, amount, period, due_date)
-       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::text[], $5::date[])`,
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::text[], $5::date[]) RETURNING id, entry_id AS "entryId"`,
       [item.account, item.entry, item.amount, item.period, item.due],
     );
+    const keyOf = new Map([...fresh].map(([key, id]) => [id, key]));
+    for (const o of opened) out.get(keyOf.get(o.entryId)!)!.itemId = o.id;
   }
   return out;
 }

@@ -11,10 +11,11 @@ export { postEntry, loadEntry, type PostedEntry, type PostedLine, type OpenedIte
 export type { EntryInput, LineInput, ItemInput } from './entry-rules.ts';
 export { reverseEntry, type ReversalInput } from './reversal.ts';
 export { postEntries, openAccounts, type BulkPosted } from './bulk-post.ts';
-export { allocate, allocateMany, type Allocation, type AllocationInput, type Settlement } from './allocation.ts';
-export { balance, openItems, unallocatedCredits, statement, creditSettlements, type CreditSettlements, type Balance, type OpenItem, type UnallocatedCredit, type Statement } from './reads.ts';
+export { allocate, allocateMany, allocateBulk, type Allocation, type AllocationInput, type Settlement, type SourceSettlements } from './allocation.ts';
+export { balance, openItems, openItemsOf, unallocatedCredits, statement, creditSettlements, type CreditSettlements, type Balance, type OpenItem, type UnallocatedCredit, type Statement } from './reads.ts';
 export { aging, AGING_BUCKETS, type Aging, type AgingBucket } from './aging.ts';
 export { createInvoice, loadInvoice, type Invoice } from './invoices.ts';
 export { renderInvoicePdf } from './invoice-pdf.ts';
 export { lockAccount, type Db } from './db.ts';
+export { lockAccounts } from './account-locks.ts';
 export { overdueAccrualItems, overdueAccounts, type OverdueItem } from './overdue-items.ts';

@@ -100,6 +100,36 @@ export async function openItems(db: Db, accountId: number, asOf?: string): Promi
   return rows;
 }
 
+/**
+ * The open items of many accounts as of one date, in one query (a payment batch over a bank's file): the same rows
+ * `openItems` gives per account, grouped by account id (accounts with nothing open are absent). The caller has
+ * checked the accounts exist (`lockAccounts`).
+ */
+export async function openItemsOf(db: Db, accountIds: readonly number[], asOf?: string): Promise<Map<number, OpenItem[]>> {
+  const date = asOfDate(asOf);
+  const out = new Map<number, OpenItem[]>();
+  if (!accountIds.length) return out;
+  const { rows } = await db.query<OpenItem & { accountId: number }>(
+    `SELECT * FROM (
+       SELECT i.account_id AS "accountId", i.id, i.entry_id AS "entryId", e.kind, i.period, to_char(e.business_date, 'YYYY-MM-DD') AS "businessDate",
+              to_char(i.due_date, 'YYYY-MM-DD') AS "dueDate", i.amount::text,
+              coalesce(s.settled, 0.00)::numeric(18,2)::text AS settled, (i.amount - coalesce(s.settled, 0))::text AS open, ii.invoice_number AS "invoiceNumber"
+       FROM ledger_item i
+       JOIN ledger_entry e ON e.id = i.entry_id
+       LEFT JOIN LATERAL (SELECT sum(a.amount) AS settled FROM ledger_allocation a WHERE a.item_id = i.id AND a.on_date <= $2) s ON true
+       LEFT JOIN ledger_invoice_item ii ON ii.item_id = i.id
+       WHERE i.account_id = ANY($1::bigint[]) AND e.business_date <= $2) x
+     WHERE open::numeric > 0 ORDER BY "accountId", "dueDate", id`,
+    [[...new Set(accountIds)], date],
+  );
+  for (const { accountId, ...item } of rows) {
+    const list = out.get(accountId);
+    if (list) list.push(item);
+    else out.set(accountId, [item]);
+  }
+  return out;
+}
+
 /** Payments and credits with money not yet applied to items (an overpayment waiting for the next accrual). */
 export async function unallocatedCredits(db: Db, accountId: number): Promise<UnallocatedCredit[]> {
   await requireAccount(db, accountId);
