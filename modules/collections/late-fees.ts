@@ -26,8 +26,23 @@ export function lateFee(principal: Money | string, from: string, to: string, rat
   return toKurus(new Money(principal).times(lateFactor(from, to, rates)));
 }
 
+/**
+ * Factors already worked out, per rate table as loaded (a payment batch asks for the same few spans a thousand
+ * times, and each costs a walk over the days in luxon). A table loaded again is a new array: nothing goes stale.
+ */
+const known = new WeakMap<readonly LateFeeRate[], Map<string, Money>>();
+
 /** Σ over the days after `from` through `to` of (monthly rate in force that day ÷ 30): fee = principal × factor. */
 export function lateFactor(from: string, to: string, rates: readonly LateFeeRate[]): Money {
+  let spans = known.get(rates);
+  if (!spans) known.set(rates, (spans = new Map()));
+  const key = `${from}|${to}`;
+  let factor = spans.get(key);
+  if (!factor) spans.set(key, (factor = walkFactor(from, to, rates)));
+  return factor;
+}
+
+function walkFactor(from: string, to: string, rates: readonly LateFeeRate[]): Money {
   const sorted = [...rates].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
   let factor = new Money(0);
   const end = DateTime.fromISO(to);

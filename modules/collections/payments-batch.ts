@@ -142,13 +142,16 @@ function settle(items: OpenItem[], steps: SettleStep[]): OpenItem[] {
 /** Writes the planned payments in a fixed number of statements; returns each one's view. */
 async function write(c: pg.PoolClient, planned: Planned[], accounts: Map<number, Account>): Promise<Array<{ index: number; view: Payment }>> {
   if (!planned.length) return [];
-  const entries = await postEntries(c, planned.map((p) => paymentEntry(p.input)));
-  // takePayment's replay check ran under the same locks, so a taken ledger key here is a key reused by hand or by
-  // another account's payment: the single path refuses it the same way.
-  for (const { input } of planned) {
-    if (entries.get(paymentEntry(input).idempotencyKey)!.replayed) throw new AboneError('ABONE_ERR_COLLECTIONS_REFERENCE_REUSED', { source: input.source, reference: input.reference });
-  }
-  const entryOf = (p: Planned) => entries.get(`payment:${p.input.source}:${p.input.reference}`)!.entryId;
+  const payEntries = planned.map((p) => paymentEntry(p.input));
+  const entries = await postEntries(c, payEntries);
+  // The replay check above ran under the same locks, so a taken ledger key here is a key reused by hand or by
+  // another account's payment: takePayment refuses it the same way.
+  const entryIds = new Map(planned.map((p, k) => {
+    const posted = entries.get(payEntries[k].idempotencyKey)!;
+    if (posted.replayed) throw new AboneError('ABONE_ERR_COLLECTIONS_REFERENCE_REUSED', { source: p.input.source, reference: p.input.reference });
+    return [p, posted.entryId];
+  }));
+  const entryOf = (p: Planned) => entryIds.get(p)!;
 
   const fees = planned.flatMap((p) =>
     p.steps

@@ -161,7 +161,7 @@ export interface SourceSettlements {
  * Rows are written in the order given, so each source's settlements keep their order.
  */
 export async function allocateBulk(c: pg.PoolClient, sources: SourceSettlements[]): Promise<number> {
-  const rows = sources.flatMap((s) => s.settlements.filter((x) => new Money(x.amount).greaterThan(0)).map((x) => ({ ...x, source: s })));
+  const rows = sources.flatMap((s) => s.settlements.map((x) => ({ itemId: x.itemId, amount: new Money(x.amount), source: s })).filter((x) => x.amount.greaterThan(0)));
   if (!rows.length) return 0;
   const badDate = sources.find((s) => !isLocalDate(s.onDate));
   if (badDate) throw invalid(`onDate ${String(badDate.onDate)} is not a date YYYY-MM-DD`);
@@ -191,15 +191,15 @@ export async function allocateBulk(c: pg.PoolClient, sources: SourceSettlements[
     if (entry.reversed) throw invalid(`entry ${sourceEntryId} is reversed`);
     const item = items.get(r.itemId);
     if (!item || item.accountId !== accountId) throw new AboneError('ABONE_ERR_LEDGER_ITEM_NOT_FOUND', { id: r.itemId });
-    if (new Money(r.amount).greaterThan(item.open)) throw new AboneError('ABONE_ERR_LEDGER_OVER_ALLOCATION', { amount: r.amount, what: `the open amount of item ${r.itemId}`, available: item.open.toFixed(2) });
-    if (new Money(r.amount).greaterThan(entry.free)) throw new AboneError('ABONE_ERR_LEDGER_OVER_ALLOCATION', { amount: r.amount, what: `the unallocated money of entry ${sourceEntryId}`, available: entry.free.toFixed(2) });
+    if (r.amount.greaterThan(item.open)) throw new AboneError('ABONE_ERR_LEDGER_OVER_ALLOCATION', { amount: r.amount.toFixed(2), what: `the open amount of item ${r.itemId}`, available: item.open.toFixed(2) });
+    if (r.amount.greaterThan(entry.free)) throw new AboneError('ABONE_ERR_LEDGER_OVER_ALLOCATION', { amount: r.amount.toFixed(2), what: `the unallocated money of entry ${sourceEntryId}`, available: entry.free.toFixed(2) });
     item.open = item.open.minus(r.amount);
     entry.free = entry.free.minus(r.amount);
   }
   const { rowCount } = await c.query(
     `INSERT INTO ledger_allocation (item_id, source_entry_id, amount, on_date)
      SELECT x.item, x.source, x.amount, x.on_date FROM unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::date[]) WITH ORDINALITY AS x(item, source, amount, on_date, n) ORDER BY x.n`,
-    [rows.map((r) => r.itemId), rows.map((r) => r.source.sourceEntryId), rows.map((r) => new Money(r.amount).toFixed(2)), rows.map((r) => r.source.onDate)],
+    [rows.map((r) => r.itemId), rows.map((r) => r.source.sourceEntryId), rows.map((r) => r.amount.toFixed(2)), rows.map((r) => r.source.onDate)],
   );
   return rowCount ?? 0;
 }
