@@ -15,7 +15,8 @@ import { AboneError } from '../../platform/errors.ts';
 import { Money } from '../../platform/money.ts';
 import { withTransaction } from '../../platform/db/pool.ts';
 import { postEntry, type Db } from '../ledger/index.ts';
-import { takePayment } from './payments.ts';
+import { takePayments } from './payments-batch.ts';
+import type { PaymentInput } from './payment-input.ts';
 import { matchLine, type LineMatch } from './statement-match.ts';
 import { cleanText, type ParsedStatement, type StatementLine } from './statement-line.ts';
 
@@ -87,9 +88,13 @@ async function importOnce(pool: pg.Pool, statement: ParsedStatement, actor: stri
       if (earlier.rows[0]) duplicates.push(report(line, 'duplicate', { reason: `already booked from statement ${earlier.rows[0].statementId}` }));
       else todo.push({ line, match: line.refused ? undefined : await matchLine(c, line) });
     }
-    // Accounts in ascending order (their locks), then the suspense lines, then the refused ones: file order in the report.
+    // Accounts in ascending order, then the suspense lines, then the refused ones: file order in the report. The
+    // matched lines' payments are taken as one batch (its accounts locked in ascending order), as if one by one.
     todo.sort((a, b) => (a.match?.accountId ?? Number.MAX_SAFE_INTEGER) - (b.match?.accountId ?? Number.MAX_SAFE_INTEGER) || a.line.lineNo - b.line.lineNo);
-    for (const { line, match } of todo) await bookLine(c, id, statement, line, match, actor);
+    const paying = todo.filter((t) => bookable(t.line, t.match) && t.match!.accountId !== undefined);
+    const payments = await takePayments(c, paying.map((t) => paymentOfLine(statement, t.line, t.match!, actor)));
+    const paymentId = new Map(paying.map((t, k) => [t.line, payments[k].id]));
+    for (const { line, match } of todo) await bookLine(c, id, statement, line, match, actor, paymentId.get(line));
     const booked = await loadStatementImport(c, id);
     const result = summarise({ ...booked, lines: [...booked.lines, ...duplicates].sort((a, b) => a.lineNo - b.lineNo) });
     await after?.(c, result);
@@ -97,7 +102,26 @@ async function importOnce(pool: pg.Pool, statement: ParsedStatement, actor: stri
   });
 }
 
-async function bookLine(c: pg.PoolClient, statementRowId: number, st: ParsedStatement, line: StatementLine, match: LineMatch | undefined, actor: string): Promise<void> {
+/** A line that moves money (bookLine's test): not refused by the parser, matched or sent to suspense, with an amount and a date. */
+const bookable = (line: StatementLine, match: LineMatch | undefined): match is LineMatch => !line.refused && !!match && !!line.amount && !!line.bookingDate;
+
+/** A matched line's payment: a wire payment vouched for by the statement's account, under the line's reference. */
+function paymentOfLine(st: ParsedStatement, line: StatementLine, match: LineMatch, actor: string): PaymentInput {
+  return {
+    accountId: match.accountId!,
+    amount: line.amount!,
+    channel: 'wire',
+    source: `statement:${st.accountIban}`,
+    reference: line.reference,
+    businessDate: line.bookingDate,
+    payerNote: line.payerName,
+    description: `Havale/EFT: ${st.statementId} satır ${line.lineNo}`,
+    actor,
+  };
+}
+
+/** Records a line: matched (its payment taken already), booked to suspense, or refused. */
+async function bookLine(c: pg.PoolClient, statementRowId: number, st: ParsedStatement, line: StatementLine, match: LineMatch | undefined, actor: string, paymentId: number | undefined): Promise<void> {
   const insertLine = (outcome: string, extra: { matchedBy?: string; paymentId?: number; reason?: string }) =>
     c.query<{ id: number }>(
       `INSERT INTO collections_statement_line (statement_id, line_no, account_iban, reference, booking_date, amount, payer_iban, payer_name, remittance, outcome, matched_by, payment_id, reason)
@@ -110,18 +134,7 @@ async function bookLine(c: pg.PoolClient, statementRowId: number, st: ParsedStat
     return;
   }
   if (match.accountId !== undefined) {
-    const payment = await takePayment(c, {
-      accountId: match.accountId,
-      amount: line.amount,
-      channel: 'wire',
-      source: `statement:${st.accountIban}`,
-      reference: line.reference,
-      businessDate: line.bookingDate,
-      payerNote: line.payerName,
-      description: `Havale/EFT: ${st.statementId} satır ${line.lineNo}`,
-      actor,
-    });
-    await insertLine('matched', { matchedBy: match.by, paymentId: payment.id });
+    await insertLine('matched', { matchedBy: match.by, paymentId });
     return;
   }
   const entry = await postEntry(c, {
