@@ -1,14 +1,21 @@
 /**
- * npm run bench:alarms [-- --meters 10000 --hours 24 --inflight 64 --fault-rate 0.002]
+ * npm run bench:alarms [-- --load ingest|submit --meters N --hours N --hours-per-message N --inflight N --fault-rate 0.002]
  *
- * The cost of the rules engine on ingest, and how fast an alarm follows its reading. Two runs on fresh databases,
- * same messages (simulated meters, daily pushes of hourly readings, injected tamper / leak / reverse flow / pressure
- * drop / gaps): the head-end pipeline alone, then the pipeline with the rules engine and an operator's rule set.
- * Messages are parsed before the clock starts (the MQTT parser is the same in both runs and measured by
- * bench:ingest); each run is timed from the first submit to the last commit. Alarm latency is from the commit
- * listener that evaluates a reading to the commit of its alarm row, measured while the ingest load runs. Order
- * latency is from the commit of the reading that raised an alarm to the commit of its routed work order (the
- * composition's alarm → work-order wiring, 20 crews), also under load.
+ * The cost of the rules engine on ingest, and how fast an alarm and its routed work order follow the reading that
+ * raised it. Two runs on fresh databases with the same simulated meters and injected faults (tamper, leak, reverse
+ * flow, pressure drop, gaps): without and with the rules engine, the operator's rule set and the alarm → work-order
+ * wiring with 20 crews (bench/operator-rules.ts).
+ *
+ * --load ingest (default; bench/alarms-ingest.ts): bench:ingest's load: 1,000 meters over MQTT, a day of four
+ *   channels per message (96 readings), the head-end in a child process with the alarm work started in it as
+ *   `abone start` does; defaults --meters 1000 --hours 744 --hours-per-message 24 --inflight 16. Also checks that
+ *   every injected fault produced exactly one alarm and one order. `--battery` adds the simulator's daily battery
+ *   reading; `--settle-seconds` bounds the wait for the last orders.
+ * --load submit: parsed messages submitted to the pipeline in this process (the MQTT parser is the same in both runs
+ *   and measured by bench:ingest), each run timed from the first submit to the last commit; defaults --meters 10000
+ *   --hours 24 --hours-per-message 24 --inflight 64. Alarm latency is from the commit listener that evaluates a
+ *   reading to the commit of its alarm row; order latency from the commit of the reading that raised an alarm to the
+ *   commit of its routed work order, both while the load runs. Also the engine alone (no I/O).
  */
 import './quiet.ts';
 import { parseArgs } from 'node:util';
@@ -17,23 +24,32 @@ import { startHeadend, type IngestMessage, type MeterModelInput } from '../heade
 import { alignToHour, faultPlan, HOUR_MS, simulateMessagesForBench, type SimMeter } from '../simulators/index.ts';
 import { RuleEngine, saveRule, startRules, validateRule, type RuleVersion } from '../rules/index.ts';
 import { createCrew, onWorkOrderChange } from '../modules/work-orders/index.ts';
-import { PERMISSIONS, type Actor, type Permission } from '../modules/access/index.ts';
 import { wireAlarmOrders } from '../server/index.ts';
 import { openBenchServer, ensurePartitions } from './db.ts';
+import { operatorRules, DISPATCHER, CREWS } from './operator-rules.ts';
+import { runIngestLoad } from './alarms-ingest.ts';
 
 const { values: opt } = parseArgs({
   options: {
-    meters: { type: 'string', default: '10000' },
-    hours: { type: 'string', default: '24' },
+    load: { type: 'string', default: 'ingest' },
+    meters: { type: 'string' },
+    hours: { type: 'string' },
     'hours-per-message': { type: 'string', default: '24' },
-    inflight: { type: 'string', default: '64' },
+    inflight: { type: 'string' },
     'fault-rate': { type: 'string', default: '0.002' },
+    battery: { type: 'boolean', default: false },
+    'settle-seconds': { type: 'string', default: '120' },
   },
 });
-const M = Number(opt.meters);
-const HOURS = Number(opt.hours);
+if (opt.load !== 'ingest' && opt.load !== 'submit') {
+  console.error(`--load must be ingest or submit, got ${opt.load}`);
+  process.exit(2);
+}
+const INGEST = opt.load === 'ingest';
+const M = Number(opt.meters ?? (INGEST ? 1000 : 10000));
+const HOURS = Number(opt.hours ?? (INGEST ? 744 : 24));
 const PER_MESSAGE_HOURS = Number(opt['hours-per-message']);
-const INFLIGHT = Number(opt.inflight);
+const INFLIGHT = Number(opt.inflight ?? (INGEST ? 16 : 64));
 const RATE = Number(opt['fault-rate']);
 const LIMITS = { maxBytes: 1_048_576, maxItems: 100_000 };
 const T0 = performance.now();
@@ -44,19 +60,7 @@ const MODELS: MeterModelInput[] = [
   { code: 'B-GAS-G4', manufacturer: 'Bench', commodity: 'gas', registerDigits: 8, channels: CHANNELS },
   { code: 'B-WATER-DN20', manufacturer: 'Bench', commodity: 'water', registerDigits: 5, channels: CHANNELS },
 ];
-const RULES = [
-  { code: 'tamper', name: 'Tamper or magnet', severity: 'critical', condition: { kind: 'event', codes: ['tamper', 'magnetic_field'] } },
-  { code: 'leak', name: 'Leak', severity: 'major', condition: { kind: 'event', codes: ['leak'] } },
-  { code: 'reverse-flow', name: 'Reverse flow', severity: 'major', condition: { kind: 'any', of: [{ kind: 'event', codes: ['reverse_flow'] }, { kind: 'reverse_flow' }] } },
-  { code: 'no-data', name: 'Hourly data missing', severity: 'minor', condition: { kind: 'no_data', graceSeconds: 5400 } },
-  { code: 'gas-pressure', name: 'Gas pressure', severity: 'critical', attach: { models: ['B-GAS-G4'] }, condition: { kind: 'out_of_band', channel: 'pressure', low: 0.015, high: 0.03 } },
-  { code: 'water-pressure', name: 'Water pressure', severity: 'major', attach: { models: ['B-WATER-DN20'] }, condition: { kind: 'out_of_band', channel: 'pressure', low: 1.2, high: 6 } },
-  { code: 'pressure-rate', name: 'Pressure changing fast', severity: 'minor', condition: { kind: 'rate_of_change', channel: 'pressure', maxPerHour: 5 } },
-  { code: 'above-history', name: 'Above own history', severity: 'warning', condition: { kind: 'above_own_history', channel: 'consumption', factor: 20, minValue: 0.5 } },
-  { code: 'zero-7d', name: 'No consumption for 7 days', severity: 'warning', condition: { kind: 'zero_consumption', days: 7 } },
-];
-
-const DISPATCHER: Actor = { userId: 0, username: 'bench', via: 'session', permissions: new Map(Object.keys(PERMISSIONS).map((p) => [p as Permission, { regions: null, warehouses: null }])) };
+const RULES = operatorRules({ gas: MODELS[0].code, water: MODELS[1].code });
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -91,7 +95,7 @@ async function main(): Promise<void> {
         const t = performance.now();
         for (const e of envs) if (e.meterId) committedAt.set(e.meterId, t);
       });
-      for (let c = 0; c < 20; c++) await createCrew(db.pool, { code: `CREW-${c}`, name: `Crew ${c}`, region: `R${c % 4}`, skills: ['leak', 'metering', 'connection'], capacity: 1000, members: [] }, { actor: DISPATCHER });
+      for (let c = 0; c < CREWS; c++) await createCrew(db.pool, { code: `CREW-${c}`, name: `Crew ${c}`, region: `R${c % 4}`, skills: ['leak', 'metering', 'connection'], capacity: 1000, members: [] }, { actor: DISPATCHER });
       unlisten = onWorkOrderChange((c) => c.kind === 'created' && orderAt.set(c.orderId, performance.now()));
       wiring = wireAlarmOrders(db.pool, headend.registry);
     }
@@ -161,7 +165,10 @@ function engineAlone(parsed: IngestMessage[], meters: SimMeter[], readings: numb
   return { path: 'engine alone (no I/O, 1 core)', readings, seconds: seconds.toFixed(2), 'readings/s': Math.round(readings / seconds), alarms: '-', transitions, 'p50 ms': '-', 'p99 ms': '-', 'max ms': '-', orders: '-', 'order p50 ms': '-', 'order p99 ms': '-' };
 }
 
-main().catch((err) => {
+const run = INGEST
+  ? () => runIngestLoad({ meters: M, hours: HOURS, hoursPerMessage: PER_MESSAGE_HOURS, inflight: INFLIGHT, faultRate: RATE, battery: opt.battery, settleSeconds: Number(opt['settle-seconds']) }).then((ok) => void (ok || (process.exitCode = 1)))
+  : main;
+run().catch((err) => {
   console.error(err);
   process.exit(1);
 });

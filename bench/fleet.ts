@@ -7,10 +7,14 @@
  * Readings: an hourly load profile of 4 channels (consumption, volume, pressure, temperature); a message carries
  * `perMessage` readings (24 hours x 4 channels = 96 by default). Hours run back from the last full hour, so every
  * reading is unique per (meter, channel, ts), inside retention and never in the future.
+ *
+ * `simulateFleet` fills the same meters' payloads from the simulator instead (realistic gas and water values and
+ * injected faults, for bench:alarms): same connections, topics per meter, message size and publishers.
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { CHANNEL_BY_CODE, type DeviceRegistry, type MeterModelInput } from '../headend/index.ts';
 import { topicFor } from '../collectors/mqtt/index.ts';
+import { HOUR_MS as SIM_HOUR_MS, isGapHour, isPressureDropHour, MeterStream, seedFrom, type FaultPlan, type SimCommodity } from '../simulators/index.ts';
 
 const HOUR_MS = 3_600_000;
 const CHANNELS = [
@@ -34,6 +38,8 @@ export interface BenchMeter {
   payloads: Buffer[];
   counts: number[]; // readings in each payload
   readings: number;
+  /** The topic of each payload when they are not all readings (simulated events); undefined: the readings topic. */
+  topics?: string[];
 }
 
 export async function provisionFleet(registry: DeviceRegistry, count: number): Promise<BenchMeter[]> {
@@ -177,7 +183,7 @@ export function publishFleet(clients: MqttClient[], meters: BenchMeter[], window
       const send = () => {
         const k = sent++;
         const t = performance.now();
-        client.publish(topic, m.payloads[k], { qos: 1 }, (err) => {
+        client.publish(m.topics?.[k] ?? topic, m.payloads[k], { qos: 1 }, (err) => {
           if (err) return fail(err);
           latency[lat++] = performance.now() - t;
           acked++;
@@ -193,4 +199,81 @@ export function publishFleet(clients: MqttClient[], meters: BenchMeter[], window
 
 export async function closeFleet(clients: MqttClient[]): Promise<void> {
   await Promise.all(clients.map((c) => c?.endAsync().catch(() => undefined)));
+}
+
+// --- the same fleet with the simulator's profiles and faults (bench:alarms --load ingest) ---------------------------
+
+/** The commodity of the i-th meter of `provisionFleet` (its model alternates gas, water). */
+export const fleetCommodity = (i: number): SimCommodity => (i % 2 ? 'water' : 'gas');
+export const FLEET_MODEL_CODES: Readonly<Record<SimCommodity, string>> = { gas: MODELS[0].code, water: MODELS[1].code };
+
+/** A fault the simulator put into what the fleet sends: the time an alarm raised for it must cover (reading time). */
+export interface InjectedFault {
+  serial: string;
+  kind: 'tamper' | 'leak' | 'reverse_flow' | 'pressure_drop' | 'gap';
+  at: number;
+}
+
+export interface SimulatedFleet {
+  readings: number;
+  messages: number;
+  events: number;
+  firstTs: number;
+  lastTs: number;
+  faults: InjectedFault[];
+}
+
+/**
+ * Fills each meter's payloads with what the simulator's meter sends (simulators/meter-stream.ts): gas and water
+ * profiles, `hoursPerMessage` hours of the four channels above per readings message, and the fault plan's incidents
+ * (events on the meter's events topic, sent before the period's readings, as the simulator does). The daily battery
+ * reading is left out unless `battery` (the fleet's models have the four channels; see docs/benchmarks.md).
+ * Returns every fault that went out, read from the payloads (events) and the plan (pressure drops, gaps).
+ */
+export function simulateFleet(meters: BenchMeter[], opts: { startAt: number; hours: number; hoursPerMessage: number; faults: FaultPlan; battery?: boolean }): SimulatedFleet {
+  const out: SimulatedFleet = { readings: 0, messages: 0, events: 0, firstTs: Infinity, lastTs: -Infinity, faults: [] };
+  const periods = Math.floor(opts.hours / opts.hoursPerMessage);
+  meters.forEach((m, i) => {
+    const sim = { serial: m.serial, secret: m.secret, commodity: fleetCommodity(i) };
+    const stream = new MeterStream(sim, { startAt: opts.startAt, hoursPerMessage: opts.hoursPerMessage, faults: opts.faults });
+    m.payloads = [];
+    m.counts = [];
+    m.topics = [];
+    m.readings = 0;
+    const seed = seedFrom(m.serial);
+    for (let p = 0; p <= periods; p++) {
+      for (const msg of p < periods ? stream.next() : stream.drain()) {
+        const body = JSON.parse(msg.payload.toString());
+        let count = 0;
+        if (body.events) {
+          for (const e of body.events as Array<{ ts: string; code: string }>) out.faults.push({ serial: m.serial, kind: e.code as InjectedFault['kind'], at: Date.parse(e.ts) });
+          out.events += body.events.length;
+        } else {
+          if (!opts.battery) body.readings = (body.readings as Array<{ ch: string }>).filter((r) => r.ch !== 'battery');
+          count = body.readings.length;
+          for (const r of body.readings as Array<{ ts: string }>) {
+            const ts = Date.parse(r.ts);
+            if (ts < out.firstTs) out.firstTs = ts;
+            if (ts > out.lastTs) out.lastTs = ts;
+          }
+        }
+        m.payloads.push(Buffer.from(JSON.stringify(body)));
+        m.topics.push(msg.topic);
+        m.counts.push(count);
+        m.readings += count;
+        out.messages++;
+      }
+    }
+    const hours = Array.from({ length: periods * opts.hoursPerMessage }, (_, h) => opts.startAt + h * SIM_HOUR_MS);
+    const sent = hours.filter((hour) => !isGapHour(opts.faults, seed, hour));
+    for (const hour of hours) {
+      // A gap shows only between two hours that were sent. The hour's pressure sample is stamped at its end; in a gap
+      // hour it is never sent, so no alarm can follow its drop.
+      if (!isGapHour(opts.faults, seed, hour)) {
+        if (isPressureDropHour(opts.faults, seed, hour)) out.faults.push({ serial: m.serial, kind: 'pressure_drop', at: hour + SIM_HOUR_MS });
+      } else if (sent.length && hour > sent[0] && hour < sent[sent.length - 1]) out.faults.push({ serial: m.serial, kind: 'gap', at: hour + SIM_HOUR_MS });
+    }
+    out.readings += m.readings;
+  });
+  return out;
 }

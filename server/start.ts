@@ -16,16 +16,14 @@ import { startPolledDevices } from './polling.ts';
 import { startDlmsCollector } from '../collectors/dlms/index.ts';
 import { startAccess, actorForToken, can } from '../modules/access/index.ts';
 import { LiveFeed, FEED_STREAMS } from './live-feed.ts';
-import { wireAlarmOrders } from './alarm-orders.ts';
+import { startAlarmWork } from './alarm-work.ts';
 import { startBillRunWorkers } from './bill-run-workers.ts';
 import { startCreditSweep } from './credit-sweep.ts';
 import { startDailyJobs } from './daily-jobs.ts';
 import { seedDemoOperations, DEMO_FAULTS } from './demo-operations.ts';
 import { seedDemoBusiness } from './demo-business.ts';
 import { startRegistry } from '../modules/registry/index.ts';
-import { suppliedMeterIds } from '../modules/subscriptions/index.ts';
-import { DeviceRegistry, startHeadend, type Headend } from '../headend/index.ts';
-import { startRules, rulesSettings } from '../rules/index.ts';
+import { startHeadend, type Headend } from '../headend/index.ts';
 
 const log = contextLogger('server');
 
@@ -51,11 +49,6 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
     const feed = new LiveFeed(FEED_STREAMS);
     await feed.start(db.url);
     stops.push(() => feed.stop());
-    // Before the rules start: every alarm they raise is announced and opens its work order. Every process announces
-    // the alarm changes it makes (the API acknowledges and clears); only those running the rules sweep for orders.
-    const runsRules = (settings.mode === 'all' || settings.mode === 'headend') && loadSettings(rulesSettings).enabled;
-    const alarmOrders = wireAlarmOrders(db.pool, new DeviceRegistry(db.pool), { sweep: runsRules });
-    stops.push(async () => alarmOrders.stop());
     let headend: Headend | undefined;
     let broker: EmbeddedBroker | undefined;
     let consumer: BrokerConsumer | undefined;
@@ -64,12 +57,12 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
       stops.push(headend.stop);
       const demoOperations = settings.mode === 'all' && settings.demoMeters > 0 && settings.demoOperations;
       if (demoOperations) await seedDemoOperations(db.pool); // before the rules start, so they start with its rules
-      // Rules listen to the pipeline's commits: started before any collector so no commit goes unseen; stopped before
-      // the head-end drains (what they miss then is replayed from storage at the next start, rules/rebuild.ts).
-      if (runsRules) {
-        const rules = await startRules(db.pool, headend.pipeline, {}, { suppliedMeters: () => suppliedMeterIds(db.pool) });
-        stops.push(rules.stop);
-      }
+    }
+    // Alarm changes announced and turned into work orders in every process; where ingest runs, the rules on the
+    // pipeline's commits, started before any collector (server/alarm-work.ts) and stopped before the head-end drains.
+    const alarmWork = await startAlarmWork(db.pool, headend?.pipeline);
+    stops.push(alarmWork.stop);
+    if (headend) {
       const limits = { maxBytes: mqtt.maxPayloadBytes, maxItems: mqtt.maxItems };
       if (mqtt.url) {
         consumer = await startBrokerConsumer({ url: mqtt.url, clientId: mqtt.clientId, username: mqtt.username, password: mqtt.password, sharedGroup: mqtt.sharedGroup, pipeline: headend.pipeline, limits });
