@@ -27,7 +27,7 @@ export const enScreens: typeof trScreens = {
     mapNote: '{{shown}} of the {{total}} work orders on this page shown where their meter is.',
   },
   woStatus: { open: 'Open', assigned: 'Assigned', in_progress: 'In progress', on_hold: 'On hold', completed: 'Completed', cancelled: 'Cancelled' },
-  woType: { inspection: 'Inspection', leak: 'Leak', tamper: 'Tamper', meter_replacement: 'Meter replacement', meter_removal: 'Meter removal', calibration: 'Calibration', reconnection: 'Reconnection' },
+  woType: { inspection: 'Inspection', leak: 'Leak', tamper: 'Tamper', meter_replacement: 'Meter replacement', meter_removal: 'Meter removal', calibration: 'Calibration', reconnection: 'Reconnection', disconnection: 'Disconnection for debt' },
   woPriority: { low: 'Low priority', normal: 'Normal priority', high: 'High priority', critical: 'Urgent' },
   sla: { left: '{{h}} h {{m}} min left', late: '{{h}} h {{m}} min late', held: 'On hold: clock stopped', closedInTime: 'Closed in time', closedLate: 'Closed late' },
   assign: {

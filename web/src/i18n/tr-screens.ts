@@ -25,7 +25,7 @@ export const trScreens = {
     mapNote: 'Bu sayfadaki {{total}} iş emrinden {{shown}} tanesi sayacının yerinde gösteriliyor.',
   },
   woStatus: { open: 'Açık', assigned: 'Atandı', in_progress: 'Sürüyor', on_hold: 'Beklemede', completed: 'Tamamlandı', cancelled: 'İptal' },
-  woType: { inspection: 'Kontrol', leak: 'Kaçak', tamper: 'Müdahale', meter_replacement: 'Sayaç değişimi', meter_removal: 'Sayaç sökümü', calibration: 'Kalibrasyon', reconnection: 'Yeniden bağlama' },
+  woType: { inspection: 'Kontrol', leak: 'Kaçak', tamper: 'Müdahale', meter_replacement: 'Sayaç değişimi', meter_removal: 'Sayaç sökümü', calibration: 'Kalibrasyon', reconnection: 'Yeniden bağlama', disconnection: 'Borç nedeniyle kesme' },
   woPriority: { low: 'Düşük öncelik', normal: 'Normal öncelik', high: 'Yüksek öncelik', critical: 'Acil' },
   sla: { left: '{{h}} sa {{m}} dk kaldı', late: '{{h}} sa {{m}} dk gecikti', held: 'Beklemede: saat durdu', closedInTime: 'Süresinde kapandı', closedLate: 'Geç kapandı' },
   assign: {
