@@ -26,7 +26,6 @@ export interface IngestLoadOptions {
   hoursPerMessage: number;
   inflight: number;
   faultRate: number;
-  battery: boolean;
   settleSeconds: number;
 }
 
@@ -65,7 +64,7 @@ export async function runIngestLoad(o: IngestLoadOptions): Promise<boolean> {
       let meters: BenchMeter[];
       if (!template) {
         log(`simulating ${o.meters} meters x ${o.hours} h, ${o.hoursPerMessage} h per message, fault rate ${o.faultRate}/meter-hour`);
-        sim = simulateFleet(fresh, { startAt, hours: o.hours, hoursPerMessage: o.hoursPerMessage, faults: plan, battery: o.battery });
+        sim = simulateFleet(fresh, { startAt, hours: o.hours, hoursPerMessage: o.hoursPerMessage, faults: plan });
         meters = template = fresh;
       } else meters = template.map((m, k) => ({ ...m, secret: fresh[k].secret, id: fresh[k].id })); // same payloads, new credentials
       if (withRules) await setUpOperator(db.pool, FLEET_MODEL_CODES);
@@ -151,7 +150,7 @@ function latencies(run: Run): { alarm: number[]; order: number[]; missing: numbe
 function printReport(runs: Run[], sim: SimulatedFleet, o: IngestLoadOptions, server: Awaited<ReturnType<typeof openBenchServer>>, notes: string[]): void {
   const base = runs[0].readings / runs[0].seconds;
   const out = [
-    `bench:alarms --load ingest: ${o.meters} meters x ${o.hours} h (${o.hoursPerMessage} h of 4 channels per message${o.battery ? ' + battery' : ''}), ${sim.readings} readings + ${sim.events} events in ${sim.messages} messages, ${o.inflight} in flight per meter; fault rate ${o.faultRate}/meter-hour (gaps half), ${sim.faults.length} faults`,
+    `bench:alarms --load ingest: ${o.meters} meters x ${o.hours} h (${o.hoursPerMessage} h of 4 channels per message), ${sim.readings} readings + ${sim.events} events in ${sim.messages} messages, ${o.inflight} in flight per meter; fault rate ${o.faultRate}/meter-hour (gaps half), ${sim.faults.length} faults`,
     `machine: ${CORES} cores (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; node ${process.version}; PostgreSQL ${server.version} (${server.embedded ? 'embedded' : 'DATABASE_URL'})`,
     '',
     '| path | readings | seconds | readings/s | vs no rules | head-end CPU % | head-end RSS MB | postgres CPU % | machine busy % | alarms | alarm p50 ms | alarm p99 ms | orders | order p50 ms | order p99 ms | order max ms |',

@@ -9,8 +9,8 @@
  * --load ingest (default; bench/alarms-ingest.ts): bench:ingest's load: 1,000 meters over MQTT, a day of four
  *   channels per message (96 readings), the head-end in a child process with the alarm work started in it as
  *   `abone start` does; defaults --meters 1000 --hours 744 --hours-per-message 24 --inflight 16. Also checks that
- *   every injected fault produced exactly one alarm and one order. `--battery` adds the simulator's daily battery
- *   reading; `--settle-seconds` bounds the wait for the last orders.
+ *   every injected fault produced exactly one alarm and one order. `--settle-seconds` bounds the wait for the
+ *   last orders after the last PUBACK.
  * --load submit: parsed messages submitted to the pipeline in this process (the MQTT parser is the same in both runs
  *   and measured by bench:ingest), each run timed from the first submit to the last commit; defaults --meters 10000
  *   --hours 24 --hours-per-message 24 --inflight 64. Alarm latency is from the commit listener that evaluates a
@@ -37,7 +37,6 @@ const { values: opt } = parseArgs({
     'hours-per-message': { type: 'string', default: '24' },
     inflight: { type: 'string' },
     'fault-rate': { type: 'string', default: '0.002' },
-    battery: { type: 'boolean', default: false },
     'settle-seconds': { type: 'string', default: '120' },
   },
 });
@@ -166,7 +165,7 @@ function engineAlone(parsed: IngestMessage[], meters: SimMeter[], readings: numb
 }
 
 const run = INGEST
-  ? () => runIngestLoad({ meters: M, hours: HOURS, hoursPerMessage: PER_MESSAGE_HOURS, inflight: INFLIGHT, faultRate: RATE, battery: opt.battery, settleSeconds: Number(opt['settle-seconds']) }).then((ok) => void (ok || (process.exitCode = 1)))
+  ? () => runIngestLoad({ meters: M, hours: HOURS, hoursPerMessage: PER_MESSAGE_HOURS, inflight: INFLIGHT, faultRate: RATE, settleSeconds: Number(opt['settle-seconds']) }).then((ok) => void (ok || (process.exitCode = 1)))
   : main;
 run().catch((err) => {
   console.error(err);

@@ -226,11 +226,11 @@ export interface SimulatedFleet {
 /**
  * Fills each meter's payloads with what the simulator's meter sends (simulators/meter-stream.ts): gas and water
  * profiles, `hoursPerMessage` hours of the four channels above per readings message, and the fault plan's incidents
- * (events on the meter's events topic, sent before the period's readings, as the simulator does). The daily battery
- * reading is left out unless `battery` (the fleet's models have the four channels; see docs/benchmarks.md).
+ * (events on the meter's events topic, sent before the period's readings, as the simulator does). The simulator's
+ * daily battery reading is left out: the fleet's models have bench:ingest's four channels, so 96 readings a message.
  * Returns every fault that went out, read from the payloads (events) and the plan (pressure drops, gaps).
  */
-export function simulateFleet(meters: BenchMeter[], opts: { startAt: number; hours: number; hoursPerMessage: number; faults: FaultPlan; battery?: boolean }): SimulatedFleet {
+export function simulateFleet(meters: BenchMeter[], opts: { startAt: number; hours: number; hoursPerMessage: number; faults: FaultPlan }): SimulatedFleet {
   const out: SimulatedFleet = { readings: 0, messages: 0, events: 0, firstTs: Infinity, lastTs: -Infinity, faults: [] };
   const periods = Math.floor(opts.hours / opts.hoursPerMessage);
   meters.forEach((m, i) => {
@@ -249,7 +249,7 @@ export function simulateFleet(meters: BenchMeter[], opts: { startAt: number; hou
           for (const e of body.events as Array<{ ts: string; code: string }>) out.faults.push({ serial: m.serial, kind: e.code as InjectedFault['kind'], at: Date.parse(e.ts) });
           out.events += body.events.length;
         } else {
-          if (!opts.battery) body.readings = (body.readings as Array<{ ch: string }>).filter((r) => r.ch !== 'battery');
+          body.readings = (body.readings as Array<{ ch: string }>).filter((r) => r.ch !== 'battery');
           count = body.readings.length;
           for (const r of body.readings as Array<{ ts: string }>) {
             const ts = Date.parse(r.ts);
