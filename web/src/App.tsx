@@ -15,6 +15,7 @@ import { SubscriberScreen } from './subscribers/SubscriberScreen.tsx';
 import { BillingScreen } from './billing/BillingScreen.tsx';
 import { RunScreen } from './billing/RunScreen.tsx';
 import { AdminScreen } from './admin/AdminScreen.tsx';
+import { CashierScreen } from './cashier/CashierScreen.tsx';
 import { useCan } from './auth/session.tsx';
 import { ErrorText } from './ui/ErrorText.tsx';
 
@@ -54,6 +55,7 @@ function Screen() {
     orders: useCan('workorders.read'),
     parties: useCan('parties.read'),
     billing: useCan('billing.read'),
+    desk: useCan('collections.take'),
     users: useCan('users.manage'),
     devices: useCan('devices.credentials'),
   };
@@ -67,6 +69,7 @@ function Screen() {
   if ((party = m(/^\/subscribers\/(\d+)$/))) return can.parties ? <SubscriberScreen key={party[1]} id={Number(party[1])} /> : <NotAllowed />;
   if (path === '/billing') return can.billing ? <BillingScreen /> : <NotAllowed />;
   if ((run = m(/^\/billing\/runs\/(\d+)$/))) return can.billing ? <RunScreen key={run[1]} id={Number(run[1])} /> : <NotAllowed />;
+  if (path === '/cashier') return can.desk ? <CashierScreen /> : <NotAllowed />;
   if (path === '/admin') return can.users || can.devices ? <AdminScreen /> : <NotAllowed />;
   return <ConsoleScreen />;
 }

@@ -1,10 +1,11 @@
 import type { Messages } from './tr.ts';
 import { enScreens } from './en-screens.ts';
+import { enCashier } from './en-cashier.ts';
 
 /** English, one click away. Typed against the Turkish file so a missing key fails the build. */
 export const en: Messages = {
   app: { name: 'Abone', language: 'Language', switchTo: 'Türkçe', logout: 'Log out', loading: 'Loading…', error: 'Error: {{message}}', cancel: 'Cancel', notAllowed: 'You may not use this screen.' },
-  nav: { console: 'Operator console', meters: 'Meters', map: 'Map', workOrders: 'Work orders', subscribers: 'Subscribers', billing: 'Billing', admin: 'Administration' },
+  nav: { console: 'Operator console', meters: 'Meters', map: 'Map', workOrders: 'Work orders', subscribers: 'Subscribers', billing: 'Billing', cashier: 'Cashier desk', admin: 'Administration' },
   login: {
     title: 'Abone management console',
     username: 'Username',
@@ -46,7 +47,7 @@ export const en: Messages = {
     model: 'Model',
     commodity: 'Commodity',
     status: 'Status',
-    total: '{{count}} meters in all',
+    total: '{{n}} meters in all',
     previous: 'Previous',
     next: 'Next',
     page: 'Page {{page}} of {{pages}}',
@@ -78,4 +79,5 @@ export const en: Messages = {
     installation: 'Installation',
   },
   ...enScreens,
+  ...enCashier,
 };

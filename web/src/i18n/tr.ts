@@ -1,9 +1,10 @@
 import { trScreens } from './tr-screens.ts';
+import { trCashier } from './tr-cashier.ts';
 
 /** Turkish: the default language of the console. Keys are shared with en.ts (typed against this file). */
 export const tr = {
   app: { name: 'Abone', language: 'Dil', switchTo: 'English', logout: 'Çıkış', loading: 'Yükleniyor…', error: 'Hata: {{message}}', cancel: 'Vazgeç', notAllowed: 'Bu ekranı kullanma yetkiniz yok.' },
-  nav: { console: 'Operatör konsolu', meters: 'Sayaçlar', map: 'Harita', workOrders: 'İş emirleri', subscribers: 'Aboneler', billing: 'Faturalama', admin: 'Yönetim' },
+  nav: { console: 'Operatör konsolu', meters: 'Sayaçlar', map: 'Harita', workOrders: 'İş emirleri', subscribers: 'Aboneler', billing: 'Faturalama', cashier: 'Vezne', admin: 'Yönetim' },
   login: {
     title: 'Abone yönetim konsolu',
     username: 'Kullanıcı adı',
@@ -45,7 +46,7 @@ export const tr = {
     model: 'Model',
     commodity: 'Tür',
     status: 'Durum',
-    total: 'Toplam {{count}} sayaç',
+    total: 'Toplam {{n}} sayaç',
     previous: 'Önceki',
     next: 'Sonraki',
     page: 'Sayfa {{page}} / {{pages}}',
@@ -77,6 +78,7 @@ export const tr = {
     installation: 'Tesisat',
   },
   ...trScreens,
+  ...trCashier,
 };
 
 export type Messages = typeof tr;

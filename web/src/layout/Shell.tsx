@@ -15,6 +15,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const orders = useCan('workorders.read');
   const parties = useCan('parties.read');
   const billing = useCan('billing.read');
+  const desk = useCan('collections.take');
   const users = useCan('users.manage');
   const devices = useCan('devices.credentials');
   const admin = users || devices;
@@ -25,6 +26,7 @@ export function Shell({ children }: { children: ReactNode }) {
     { to: '/work-orders', label: t('nav.workOrders'), show: orders },
     { to: '/subscribers', label: t('nav.subscribers'), show: parties },
     { to: '/billing', label: t('nav.billing'), show: billing },
+    { to: '/cashier', label: t('nav.cashier'), show: desk },
     { to: '/admin', label: t('nav.admin'), show: admin },
   ].filter((i) => i.show);
 

@@ -9,11 +9,12 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import type { MeterRow } from '../api/types.ts';
 import { Link } from '../router.tsx';
+import { formatNumber } from '../turkish.ts';
 
 const PAGE = 50;
 
 export function MetersScreen() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [page, setPage] = useState(0);
   const q = useQuery({
     queryKey: ['meters', page],
@@ -29,7 +30,7 @@ export function MetersScreen() {
       </Title>
       {q.error && <Text c="red">{t('app.error', { message: q.error.message })}</Text>}
       <Text size="sm" c="dimmed">
-        {t('meters.total', { count: total })}
+        {t('meters.total', { count: total, n: formatNumber(total, i18n.language) })}
       </Text>
       <Table striped highlightOnHover data-testid="meters">
         <Table.Thead>

@@ -1,0 +1,122 @@
+/**
+ * The subscriber's payments, newest first, a page at a time (keyset): each with its receipt PDF. A supervisor
+ * (`collections.cancel`) may cancel a desk payment of today, giving a reason; its items open again and the drawer's
+ * expected cash drops by it. Other channels' payments are cancelled by their channel, older ones not at all.
+ */
+import { useState } from 'react';
+import { Anchor, Badge, Button, Card, Group, Modal, Stack, Table, Textarea, Title } from '@mantine/core';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api/client.ts';
+import type { Payment } from '../api/collections.ts';
+import { useCan } from '../auth/session.tsx';
+import { ErrorText } from '../ui/ErrorText.tsx';
+import { KeysetPager } from '../ui/Pager.tsx';
+import { formatMoney } from '../money.ts';
+import { BUSINESS_ZONE, formatTime } from '../turkish.ts';
+
+const PAGE = 10;
+/** Today in the utility's calendar (Europe/Istanbul), as the server dates a payment's business day. */
+const businessToday = () => new Date().toLocaleDateString('en-CA', { timeZone: BUSINESS_ZONE });
+
+export function PaymentsList({ subscriptionId }: { subscriptionId: string }) {
+  const { t, i18n } = useTranslation();
+  const mayCancel = useCan('collections.cancel');
+  const [cursors, setCursors] = useState<Array<number | null>>([null]); // the `before` of each page seen
+  const page = cursors.length - 1;
+  const list = useQuery({
+    queryKey: ['desk-payments', subscriptionId, cursors[page]],
+    queryFn: () => api<{ payments: Payment[]; next: number | null }>(`/api/v1/collections/payments?subscriptionId=${encodeURIComponent(subscriptionId)}&limit=${PAGE}${cursors[page] ? `&before=${cursors[page]}` : ''}`),
+    placeholderData: keepPreviousData,
+  });
+  const [cancelling, setCancelling] = useState<Payment | null>(null);
+  const items = list.data?.payments ?? [];
+  const onPage = (p: number) => setCursors((c) => (p < page ? c.slice(0, p + 1) : [...c, list.data?.next ?? null]));
+  const m = (s: string) => formatMoney(s, i18n.language);
+  return (
+    <Card withBorder component="section" aria-labelledby="payments-title">
+      <Stack>
+        <Title order={2} size="h4" id="payments-title">
+          {t('cashier.payments')}
+        </Title>
+        <ErrorText error={list.error} />
+        <Table data-testid="desk-payments">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('cashier.receipt')}</Table.Th>
+              <Table.Th>{t('account.date')}</Table.Th>
+              <Table.Th>{t('cashier.method')}</Table.Th>
+              <Table.Th ta="right">{t('account.amount')}</Table.Th>
+              <Table.Th>{t('subscribers.status')}</Table.Th>
+              <Table.Th>{t('workOrders.actions')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((p) => (
+              <Table.Tr key={p.id} data-payment-id={p.id}>
+                <Table.Td>
+                  <Anchor href={`/api/v1/collections/payments/${p.id}/receipt.pdf`} target="_blank" rel="noopener">
+                    {p.receiptNo ?? p.id}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>{formatTime(p.takenAt, i18n.language)}</Table.Td>
+                <Table.Td>{t(`deskMethod.${p.channel}`, { defaultValue: p.channel })}</Table.Td>
+                <Table.Td ta="right">{m(p.amount)}</Table.Td>
+                <Table.Td>{p.cancelled ? <Badge color="red.9">{t('cashier.cancelled')}</Badge> : <Badge color="green.9">{t('cashier.valid')}</Badge>}</Table.Td>
+                <Table.Td>
+                  {mayCancel && !p.cancelled && p.source.startsWith('desk:') && p.businessDate === businessToday() && (
+                    <Button size="compact-sm" variant="default" color="red" onClick={() => setCancelling(p)} aria-label={t('cashier.cancelN', { receipt: p.receiptNo ?? p.id })}>
+                      {t('cashier.cancel')}
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+        <KeysetPager page={page} full={list.data?.next != null} onPage={onPage} label={t('cashier.paymentPages')} />
+      </Stack>
+      {cancelling && <CancelDialog payment={cancelling} onClose={() => setCancelling(null)} />}
+    </Card>
+  );
+}
+
+function CancelDialog({ payment, onClose }: { payment: Payment; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const qc = useQueryClient();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api(`/api/v1/collections/payments/${payment.id}/cancel`, { method: 'POST', body: { reason: reason.trim() } });
+      await Promise.all(['desk-payments', 'debt', 'drawer'].map((k) => qc.invalidateQueries({ queryKey: [k] })));
+      onClose();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal opened onClose={onClose} title={t('cashier.cancelTitle', { receipt: payment.receiptNo ?? payment.id, amount: formatMoney(payment.amount, i18n.language) })}>
+      <form onSubmit={submit}>
+        <Stack>
+          <Textarea label={t('cashier.reason')} required minLength={3} maxLength={500} value={reason} onChange={(e) => setReason(e.currentTarget.value)} data-autofocus />
+          <ErrorText error={error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {t('app.cancel')}
+            </Button>
+            <Button type="submit" color="red" loading={busy}>
+              {t('cashier.confirmCancel')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
