@@ -29,7 +29,7 @@ export async function partySubscriptions(db: pg.Pool, partyId: number, page: { o
        JOIN installation i ON i.id = s.installation_id JOIN premise p ON p.id = i.premise_id JOIN address a ON a.id = p.address_id
        LEFT JOIN meter_fitting f ON f.installation_id = s.installation_id AND f.removed_at IS NULL AND s.status IN ('active', 'frozen', 'cut_off')
        LEFT JOIN meter m ON m.id = f.meter_id
-       LEFT JOIN ledger_account la ON la.subscription_id = s.id
+       LEFT JOIN ledger_account la ON la.subscription_id = s.id::text
       WHERE s.party_id = $1
       ORDER BY s.started_at DESC, s.id DESC OFFSET $2 LIMIT $3`,
     [partyId, page.offset, page.limit],

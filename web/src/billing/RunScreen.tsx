@@ -42,7 +42,7 @@ export function RunScreen({ id }: { id: number }) {
               </Badge>
               <Text size="sm">{t('billing.startedAt', { at: formatTime(r.createdAt, i18n.language) })}</Text>
             </Group>
-            <Progress value={pct} size="xl" aria-label={t('billing.progressOf', { id })} aria-valuetext={`${pct} %`} data-testid="run-progress" data-value={pct} />
+            <Progress value={pct} size="xl" aria-label={t('billing.progressOf', { id })} data-testid="run-progress" data-value={pct} />
             <Text size="sm" role="status">
               {t('billing.shards', { done: n(r.shards.done), total: n(r.shards.total), pct })}
             </Text>
