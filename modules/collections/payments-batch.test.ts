@@ -208,6 +208,26 @@ describe('collections: takePayments', function () {
     assert.equal(await fees(), feesBefore);
   });
 
+  it('the same file from two connections at once, and an overlapping file in reverse order: no deadlock, one payment per reference', async () => {
+    const accounts = [];
+    for (let k = 0; k < 20; k++) accounts.push(await accountWithBills(db.pool, `B-PAR-${k}`, [{ amount: '100.00', dueDate: '2026-01-31' }]));
+    const file = accounts.map((a, k) => input(a.accountId, '100.00', `B-PAR-${k}`));
+    // The second half again, under other references and in reverse account order: it waits for the locks, then finds
+    // the bills paid and keeps its money as credit.
+    const other = accounts.slice(10).reverse().map((a, k) => input(a.accountId, '40.00', `B-PAR-late-${k}`));
+    const [first, second, third] = await Promise.all([batch(file), batch(file), batch(other)]);
+    assert.deepEqual(first.map((p) => p.id), second.map((p) => p.id));
+    assert.equal([...first, ...second].filter((p) => !p.replayed).length, 20);
+    const { rows } = await db.pool.query(`SELECT count(*)::int AS n FROM collections_payment WHERE reference LIKE 'B-PAR-%' AND reference NOT LIKE 'B-PAR-late-%'`);
+    assert.equal(rows[0].n, 20);
+    for (const [k, a] of accounts.entries()) {
+      // Paid 100.00 for the bill whichever file came first; the later 40.00 (accounts 10–19) is either a credit or
+      // paid 40.00 of the bill before the file's 100.00 left 40.00 over: 100 + 40 − 100 = -40.00 either way.
+      assert.equal((await balance(db.pool, a.accountId, '2026-01-31')).balance, k < 10 ? '0.00' : '-40.00', `account ${k}`);
+    }
+    assert.equal(third.length, 10);
+  });
+
   it('an empty batch writes nothing and answers nothing', async () => {
     assert.deepEqual(await batch([]), []);
   });
