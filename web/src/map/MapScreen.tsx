@@ -32,7 +32,8 @@ export default function MapScreen() {
   useEffect(() => {
     if (!box.current || !config.data) return;
     const el = box.current;
-    const map = new MapLibre({ container: el, style: basemapStyle(config.data.mapTileUrl), center: [35, 39], zoom: 4.6, attributionControl: false, doubleClickZoom: false });
+    // The view lives in the URL's hash (#zoom/lat/lon): a reload keeps it and a link shows a colleague the same place.
+    const map = new MapLibre({ container: el, style: basemapStyle(config.data.mapTileUrl), center: [35, 39], zoom: 4.6, attributionControl: false, doubleClickZoom: false, hash: true });
     map.addControl(new NavigationControl({ showCompass: false }));
     let asked = 0;
     const load = async () => {
