@@ -13,6 +13,8 @@
  * Payments that would first apply waiting credit (the account has some, or an earlier payment of the batch left
  * some), and payments dated after today (their open items are read as of their own date), go through takePayment
  * after the rest, in input order: the same path, so the same result, for the few that need it.
+ * Refusals come before any write, except one: a payment's ledger key already taken without a payment row (reused by
+ * hand) is found by the bulk posting itself. On any error the caller rolls its transaction back, as for takePayment.
  */
 import type pg from 'pg';
 import { AboneError } from '../../platform/errors.ts';
