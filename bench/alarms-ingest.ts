@@ -36,6 +36,7 @@ interface Run {
   headendCpu: number;
   headendRss: number;
   pgCpu: number | undefined;
+  benchCpu: number;
   machine: number;
   alarms?: Array<RaisedAlarm & { orderCommittedAt: number | undefined }>;
   check?: { rows: FaultCheckRow[]; ok: boolean };
@@ -91,18 +92,20 @@ async function runOnce(path: string, db: BenchDatabase, server: Awaited<ReturnTy
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, procMemory(pid)?.rssMb ?? 0)), 100);
   const cpu0 = procStat(pid)!.cpuSeconds;
   const m0 = machineTicks();
+  const c0 = process.cpuUsage();
   pgCpu?.start();
   log(`publishing ${sim.readings} readings and ${sim.events} events in ${sim.messages} messages, ${o.inflight} in flight per meter`);
   const published = await publishFleet(clients, meters, o.inflight);
   const seconds = (published.endedAt - published.startedAt) / 1000;
   const pg = pgCpu?.stop();
+  const c = process.cpuUsage(c0);
   const machine = machineBusyPercent(m0, machineTicks(), CORES);
   const headendCpu = ((procStat(pid)!.cpuSeconds - cpu0) / seconds) * 100;
   clearInterval(rssTimer);
   const stored = await db.count();
   const lat = [...published.latencyMs].sort((a, b) => a - b);
   notes.push(`${path}: stored ${stored} of ${sim.readings} readings${stored === sim.readings ? '' : ' (MISMATCH)'}; PUBACK latency ms p50 ${pct(lat, 50).toFixed(0)}, p99 ${pct(lat, 99).toFixed(0)}`);
-  const run: Run = { path, readings: stored, seconds, headendCpu, headendRss: peakRss, pgCpu: pg === undefined ? undefined : (pg / seconds) * 100, machine };
+  const run: Run = { path, readings: stored, seconds, headendCpu, headendRss: peakRss, pgCpu: pg === undefined ? undefined : (pg / seconds) * 100, benchCpu: ((c.user + c.system) / 1e6 / seconds) * 100, machine };
   if (withRules) {
     // Orders follow alarms asynchronously: wait until every alarm has one and nothing moved for a while.
     const count = async () => (await db.pool.query(`SELECT (SELECT count(*) FROM alarm)::int AS alarms, (SELECT count(*) FROM work_order WHERE source = 'alarm')::int AS orders`)).rows[0];
@@ -153,13 +156,13 @@ function printReport(runs: Run[], sim: SimulatedFleet, o: IngestLoadOptions, ser
     `bench:alarms --load ingest: ${o.meters} meters x ${o.hours} h (${o.hoursPerMessage} h of 4 channels per message), ${sim.readings} readings + ${sim.events} events in ${sim.messages} messages, ${o.inflight} in flight per meter; fault rate ${o.faultRate}/meter-hour (gaps half), ${sim.faults.length} faults`,
     `machine: ${CORES} cores (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; node ${process.version}; PostgreSQL ${server.version} (${server.embedded ? 'embedded' : 'DATABASE_URL'})`,
     '',
-    '| path | readings | seconds | readings/s | vs no rules | head-end CPU % | head-end RSS MB | postgres CPU % | machine busy % | alarms | alarm p50 ms | alarm p99 ms | orders | order p50 ms | order p99 ms | order max ms |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| path | readings | seconds | readings/s | vs no rules | head-end CPU % | head-end RSS MB | postgres CPU % | publishers CPU % | machine busy % | of which others % | alarms | alarm p50 ms | alarm p99 ms | orders | order p50 ms | order p99 ms | order max ms |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...runs.map((r) => {
       const rate = r.readings / r.seconds;
       const l = latencies(r);
       const ms = (xs: number[], p: number) => (xs.length ? fmt(pct(xs, p), 1) : '-');
-      return `| ${r.path} | ${fmt(r.readings)} | ${fmt(r.seconds, 2)} | ${fmt(rate)} | ${fmt((rate / base) * 100)} % | ${fmt(r.headendCpu)} | ${fmt(r.headendRss)} | ${fmt(r.pgCpu)} | ${fmt(r.machine)} / ${CORES * 100} | ${r.alarms ? fmt(r.alarms.length) : '-'} | ${ms(l.alarm, 50)} | ${ms(l.alarm, 99)} | ${r.alarms ? fmt(l.order.length) : '-'} | ${ms(l.order, 50)} | ${ms(l.order, 99)} | ${l.order.length ? fmt(l.order[l.order.length - 1], 1) : '-'} |`;
+      return `| ${r.path} | ${fmt(r.readings)} | ${fmt(r.seconds, 2)} | ${fmt(rate)} | ${fmt((rate / base) * 100)} % | ${fmt(r.headendCpu)} | ${fmt(r.headendRss)} | ${fmt(r.pgCpu)} | ${fmt(r.benchCpu)} | ${fmt(r.machine)} / ${CORES * 100} | ${r.pgCpu === undefined ? 'n/a' : fmt(Math.max(0, r.machine - r.headendCpu - r.pgCpu - r.benchCpu))} | ${r.alarms ? fmt(r.alarms.length) : '-'} | ${ms(l.alarm, 50)} | ${ms(l.alarm, 99)} | ${r.alarms ? fmt(l.order.length) : '-'} | ${ms(l.order, 50)} | ${ms(l.order, 99)} | ${l.order.length ? fmt(l.order[l.order.length - 1], 1) : '-'} |`;
     }),
   ];
   const ruled = runs[1];
@@ -173,6 +176,11 @@ function printReport(runs: Run[], sim: SimulatedFleet, o: IngestLoadOptions, ser
     const p99 = pct(l.order, 99);
     out.push(`rules cost: ingest at ${fmt((rate / base) * 100)} % of the no-rules rate; goal (order p99 < 500 ms at ≥ 150,000 readings/s): ${p99 < 500 && rate >= 150_000 ? 'met' : `not met (order p99 ${fmt(p99, 1)} ms at ${fmt(rate)} readings/s)`}`);
   }
-  out.push('', 'Latency: from the commit of the reading (or event) that raised the alarm to the commit of the alarm row / of its work order, in the head-end process.', ...notes);
+  out.push(
+    '',
+    'CPU %: of one core over the timed interval; publishers: this process; others: the machine busy beyond the head-end, its PostgreSQL backends and the publishers (other work on a shared machine).',
+    'Latency: from the commit of the reading (or event) that raised the alarm to the commit of the alarm row / of its work order, in the head-end process.',
+    ...notes,
+  );
   console.log(out.join('\n'));
 }
