@@ -82,12 +82,13 @@ describe('web console in a real browser', function () {
 
   /** A fresh browser profile (no cookie, no stored language), logged in through the login form. */
   const loginAs = async (username: string): Promise<Page> => {
-    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 800 } }); // the UI must not follow the browser's language
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1440, height: 900 } }); // the UI must not follow the browser's language
     const page = await context.newPage();
     page.setDefaultTimeout(0);
     await page.goto(base + '/');
     await page.getByRole('button', { name: 'Giriş yap' }).waitFor();
     await expectAccessible(page, 'login');
+    if (username === 'operator') await page.screenshot({ path: path.join(SHOTS, 'login.png') });
     // By keyboard alone: the username field, Tab to the password, Enter submits.
     await page.getByLabel('Kullanıcı adı').focus();
     await page.keyboard.type(username);
@@ -109,7 +110,7 @@ describe('web console in a real browser', function () {
     // Two /metrics samples apart, with the demo fleet publishing: a rate in readings per second, Turkish decimals.
     await page.getByTestId('ingest-rate').filter({ hasText: /^\d+(,\d)? okuma\/sn$/ }).waitFor();
     await expectAccessible(page, 'console');
-    await page.screenshot({ path: path.join(SHOTS, 'console-tr.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, 'console-tr.png') });
     await page.context().close();
   });
 
@@ -121,7 +122,7 @@ describe('web console in a real browser', function () {
     await page.reload();
     await page.getByRole('heading', { name: 'Operator console' }).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
-    await page.screenshot({ path: path.join(SHOTS, 'console-en.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, 'console-en.png') });
     await page.getByRole('button', { name: /Türkçe/ }).click();
     await page.getByRole('heading', { name: 'Operatör konsolu' }).waitFor();
     await page.context().close();
@@ -143,7 +144,7 @@ describe('web console in a real browser', function () {
       assert.equal(await row(auditor).getByRole('button').count(), 0); // auditors read alarms, they do not act on them
     }
     await expectAccessible(operator, 'console with feed events');
-    await operator.screenshot({ path: path.join(SHOTS, 'console-feed.png'), fullPage: true });
+    await operator.screenshot({ path: path.join(SHOTS, 'console-feed.png') });
     await operator.context().close();
     await auditor.context().close();
   });
@@ -170,7 +171,7 @@ describe('web console in a real browser', function () {
     await page.getByTestId('feed').locator(`tr[data-kind="acknowledged"][data-id="${alarmId}"]`).waitFor();
     const { rows } = await db.pool.query('SELECT type, acknowledged, acknowledged_by FROM alarm WHERE id = $1', [alarmId]);
     assert.deepEqual(rows, [{ type: 'web-test-pressure', acknowledged: true, acknowledged_by: 'operator' }]);
-    await page.screenshot({ path: path.join(SHOTS, 'console-alarm.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, 'console-alarm.png') });
     await page.context().close();
   });
 
@@ -180,7 +181,7 @@ describe('web console in a real browser', function () {
     await page.getByText('Toplam 4 sayaç').waitFor();
     assert.equal(await page.getByTestId('meters').locator('tbody tr').count(), 4);
     await expectAccessible(page, 'meters');
-    await page.screenshot({ path: path.join(SHOTS, 'meters.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, 'meters.png') });
     const serial = (await page.getByTestId('meters').locator('tbody tr a').first().innerText()).trim();
     await page.getByRole('link', { name: serial }).click();
     await page.getByRole('heading', { name: serial }).waitFor();
@@ -189,7 +190,7 @@ describe('web console in a real browser', function () {
     await page.getByTestId('series-chart').locator('canvas').waitFor();
     assert.equal(new URL(page.url()).pathname, `/meters/${encodeURIComponent(serial)}`);
     await expectAccessible(page, 'meter');
-    await page.screenshot({ path: path.join(SHOTS, 'meter.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, 'meter.png') });
     // A reload of a screen path is answered by the console (SPA fallback), not by a 404.
     await page.reload();
     await page.getByRole('heading', { name: serial }).waitFor();
@@ -203,7 +204,7 @@ describe('web console in a real browser', function () {
     const layers = await page.evaluate(() => document.querySelector('[data-testid="map"] canvas') !== null);
     assert.equal(layers, true);
     await expectAccessible(page, 'map');
-    await page.screenshot({ path: path.join(SHOTS, 'map.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, 'map.png') });
     await page.context().close();
   });
 
