@@ -81,6 +81,29 @@ describe('ledger: the database enforces balance and append-only', function () {
     await inTx((c) => insertEntry(c, 'sql-balanced', [['bank_clearing', '100.00', '0'], ['receivables', '0', '100.00']]));
   });
 
+  it('refuses, per statement, rows naming a parent that does not exist or an entry claiming another transaction', async () => {
+    const itemless = (await postEntry(db.pool, paymentInput(accountId, 'sql-parents-pay', '10.00', '2026-02-01'))).id;
+    const before = await ledgerRowCounts(db.pool);
+    const fk = (constraint: string) => (err: any) => err.code === '23503' && err.constraint === constraint;
+    const entryThen = (lineSql: string) => async (c: pg.PoolClient) => {
+      const { rows } = await c.query(`INSERT INTO ledger_entry (idempotency_key, kind, account_id, business_date) VALUES ('sql-parent-' || gen_random_uuid(), 'payment', $1, '2026-02-01') RETURNING id`, [accountId]);
+      await c.query(lineSql.replaceAll('$E', String(rows[0].id)));
+    };
+    await assert.rejects(inTx((c) => c.query(`INSERT INTO ledger_entry (idempotency_key, kind, account_id, business_date) VALUES ('sql-no-account', 'payment', 999999, '2026-02-01')`)), fk('ledger_entry_account_id_fkey'));
+    await assert.rejects(
+      inTx((c) => c.query(`INSERT INTO ledger_entry (idempotency_key, kind, account_id, business_date, xact) SELECT 'sql-old-xact', 'payment', $1, '2026-02-01', xact FROM ledger_entry WHERE id = $2`, [accountId, entryId])),
+      fk('ledger_entry_own_xact'),
+    );
+    // In one multi-row statement, one bad row refuses the statement.
+    await assert.rejects(inTx(entryThen(`INSERT INTO ledger_line (entry_id, line_no, gl_account, account_id, debit, credit) VALUES ($E, 1, 'bank_clearing', NULL, 10, 0), ($E, 2, 'no_such_gl', NULL, 0, 10)`)), fk('ledger_line_gl_account_fkey'));
+    await assert.rejects(inTx(entryThen(`INSERT INTO ledger_line (entry_id, line_no, gl_account, account_id, debit, credit) VALUES ($E, 1, 'bank_clearing', NULL, 10, 0), ($E, 2, 'receivables', 999999, 0, 10)`)), fk('ledger_line_account_id_fkey'));
+    await assert.rejects(inTx((c) => c.query(`INSERT INTO ledger_item (account_id, entry_id, amount, due_date) VALUES ($1, 999999, 5, '2026-03-01')`, [accountId])), fk('ledger_item_entry_id_fkey'));
+    await assert.rejects(inTx((c) => c.query(`INSERT INTO ledger_item (account_id, entry_id, amount, due_date) VALUES (999999, $1, 5, '2026-03-01')`, [itemless])), fk('ledger_item_account_id_fkey'));
+    await assert.rejects(inTx((c) => c.query(`INSERT INTO ledger_allocation (item_id, source_entry_id, amount, on_date) VALUES (999999, $1, 1, '2026-02-01')`, [entryId])), fk('ledger_allocation_item_id_fkey'));
+    await assert.rejects(inTx((c) => c.query(`INSERT INTO ledger_allocation (item_id, source_entry_id, amount, on_date) VALUES ($1, 999999, 1, '2026-02-01')`, [itemId])), fk('ledger_allocation_source_entry_id_fkey'));
+    assert.deepEqual(await ledgerRowCounts(db.pool), before);
+  });
+
   it('refuses a line on both sides, a zero line and a negative amount', async () => {
     for (const [d, cr] of [['1', '1'], ['0', '0'], ['-5', '0']]) {
       await assert.rejects(db.pool.query(`INSERT INTO ledger_line (entry_id, line_no, gl_account, debit, credit) VALUES (${entryId}, 20, 'bank_clearing', $1, $2)`, [d, cr]), (err: any) => err.code === '23514');
