@@ -48,6 +48,7 @@ const log = (s: string) => console.error(`[bench +${((performance.now() - T0) / 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runIngestLoad(o: IngestLoadOptions): Promise<boolean> {
+  const loadBefore = os.loadavg();
   const server = await openBenchServer();
   const dbs: BenchDatabase[] = [];
   const notes: string[] = [];
@@ -73,7 +74,7 @@ export async function runIngestLoad(o: IngestLoadOptions): Promise<boolean> {
       log(name);
       runs.push(await runOnce(name, db, server, pgCpu, meters, sim, o, withRules, notes));
     }
-    printReport(runs, sim, o, server, notes);
+    printReport(runs, sim, o, server, notes, loadBefore);
     return runs.every((r) => r.readings === sim.readings) && (runs[1].check?.ok ?? false);
   } finally {
     log('dropping the bench databases');
@@ -137,24 +138,27 @@ function pct(sorted: ArrayLike<number>, p: number): number {
 
 const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 
-function latencies(run: Run): { alarm: number[]; order: number[]; missing: number } {
+function latencies(run: Run): { alarm: number[]; order: number[]; alarmToOrder: number[]; missing: number } {
   const alarm: number[] = [];
   const order: number[] = [];
+  const alarmToOrder: number[] = [];
   let missing = 0;
   for (const a of run.alarms ?? []) {
     if (a.readingCommittedAt === undefined || a.orderCommittedAt === undefined) missing++;
+    if (a.orderCommittedAt !== undefined) alarmToOrder.push(a.orderCommittedAt - a.alarmCommittedAt);
     if (a.readingCommittedAt === undefined) continue;
     alarm.push(a.alarmCommittedAt - a.readingCommittedAt);
     if (a.orderCommittedAt !== undefined) order.push(a.orderCommittedAt - a.readingCommittedAt);
   }
-  return { alarm: alarm.sort((a, b) => a - b), order: order.sort((a, b) => a - b), missing };
+  const up = (a: number, b: number) => a - b;
+  return { alarm: alarm.sort(up), order: order.sort(up), alarmToOrder: alarmToOrder.sort(up), missing };
 }
 
-function printReport(runs: Run[], sim: SimulatedFleet, o: IngestLoadOptions, server: Awaited<ReturnType<typeof openBenchServer>>, notes: string[]): void {
+function printReport(runs: Run[], sim: SimulatedFleet, o: IngestLoadOptions, server: Awaited<ReturnType<typeof openBenchServer>>, notes: string[], loadBefore: number[]): void {
   const base = runs[0].readings / runs[0].seconds;
   const out = [
     `bench:alarms --load ingest: ${o.meters} meters x ${o.hours} h (${o.hoursPerMessage} h of 4 channels per message), ${sim.readings} readings + ${sim.events} events in ${sim.messages} messages, ${o.inflight} in flight per meter; fault rate ${o.faultRate}/meter-hour (gaps half), ${sim.faults.length} faults`,
-    `machine: ${CORES} cores (${os.cpus()[0]?.model ?? '?'}), load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; node ${process.version}; PostgreSQL ${server.version} (${server.embedded ? 'embedded' : 'DATABASE_URL'})`,
+    `machine: ${CORES} cores (${os.cpus()[0]?.model ?? '?'}), load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before the runs, ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} after (the bench's own processes count); node ${process.version}; PostgreSQL ${server.version} (${server.embedded ? 'embedded' : 'DATABASE_URL'})`,
     '',
     '| path | readings | seconds | readings/s | vs no rules | head-end CPU % | head-end RSS MB | postgres CPU % | publishers CPU % | machine busy % | of which others % | alarms | alarm p50 ms | alarm p99 ms | orders | order p50 ms | order p99 ms | order max ms |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -171,6 +175,7 @@ function printReport(runs: Run[], sim: SimulatedFleet, o: IngestLoadOptions, ser
     for (const r of ruled.check.rows) out.push(`| ${r.rule} | ${fmt(r.faults)} | ${fmt(r.alarms)} | ${r.missed} | ${r.twice} | ${r.extra} | ${fmt(r.orders)} | ${r.noOrder} | ${r.severalOrders} |`);
     out.push('', `faults → alarms → orders: ${ruled.check.ok ? 'every fault sent is covered by exactly one alarm, every alarm covers a fault and has exactly one work order' : 'MISMATCH (see the rows above)'}`);
     const l = latencies(ruled);
+    out.push(`of which alarm commit → order commit: p50 ${fmt(pct(l.alarmToOrder, 50), 1)} ms, p99 ${fmt(pct(l.alarmToOrder, 99), 1)} ms`);
     if (l.missing) out.push(`${l.missing} alarms without a reading commit or an order commit time (left out of the percentiles)`);
     const rate = ruled.readings / ruled.seconds;
     const p99 = pct(l.order, 99);
