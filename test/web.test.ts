@@ -34,6 +34,7 @@ describe('web console in a real browser', function () {
   let abone: AboneProcess;
   let browser: Browser;
   let base: string;
+  let mqttPort: number;
 
   before(async () => {
     db = await createTestDatabase();
@@ -43,6 +44,8 @@ describe('web console in a real browser', function () {
     }
     // Pressure above 100 bar raises an alarm: no demo meter (gas ~0.02 bar, water a few bar) reaches it, the test's
     // own reading does.
+    // The meter simulator's tamper events raise this one (the test below starts `abone simulate` beside the system).
+    await saveRule(db.pool, { code: 'web-test-tamper', name: 'Cover opened', severity: 'critical', condition: { kind: 'event', codes: ['tamper'], clearAfterSeconds: 3600 } }, 'system');
     await saveRule(db.pool, { code: 'web-test-pressure', name: 'Pressure far too high', severity: 'major', condition: { kind: 'out_of_band', channel: 'pressure', low: 0, high: 100 } }, 'system');
     abone = startAbone(['start'], {
       DATABASE_URL: db.url,
@@ -60,7 +63,7 @@ describe('web console in a real browser', function () {
       ABONE_ADMIN_PASSWORD_FILE: `.tmp/web-test-admin-${process.pid}`,
     });
     // The first start may build the console: wait for the server, however long the build took.
-    base = (await abone.waitForLog((l) => l.msg === 'Abone is running', 240_000)).http;
+    ({ http: base, mqttPort } = await abone.waitForLog((l) => l.msg === 'Abone is running', 240_000));
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
     await mkdir(SHOTS, { recursive: true });
   });
@@ -219,5 +222,27 @@ describe('web console in a real browser', function () {
     await page.getByRole('button', { name: 'Giriş yap' }).waitFor();
     assert.equal(await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status), 401);
     await page.context().close();
+  });
+
+  // Last: the simulated meter joins the fleet the earlier tests count.
+  it('acknowledges a tamper alarm that the meter simulator raised over MQTT', async () => {
+    // `abone simulate` in its own process, as an operator would run it: one meter with its own MQTT credential,
+    // publishing to the running system's broker, a tamper event in every simulated hour.
+    const sim = startAbone(['simulate', '--meters', '1', '--prefix', 'WEBSIM', '--interval', '300', '--faults', 'tamperRate=1', '--url', `mqtt://127.0.0.1:${mqttPort}`], { DATABASE_URL: db.url });
+    try {
+      const page = await loginAs('operator');
+      const raised = page.getByTestId('feed').locator('tr[data-kind="raised"]').filter({ hasText: 'web-test-tamper' }).first();
+      await raised.waitFor();
+      const alarmId = await raised.getAttribute('data-id');
+      await raised.getByRole('button', { name: 'Onayla' }).click();
+      await page.getByTestId('feed').locator(`tr[data-kind="acknowledged"][data-id="${alarmId}"]`).waitFor();
+      const { rows } = await db.pool.query('SELECT a.type, m.serial, a.acknowledged, a.acknowledged_by FROM alarm a JOIN meter m ON m.id = a.meter_id WHERE a.id = $1', [alarmId]);
+      assert.equal(rows.length, 1);
+      assert.match(rows[0].serial, /^WEBSIM/);
+      assert.deepEqual([rows[0].type, rows[0].acknowledged, rows[0].acknowledged_by], ['web-test-tamper', true, 'operator']);
+      await page.context().close();
+    } finally {
+      await sim.kill('SIGTERM');
+    }
   });
 });
