@@ -48,7 +48,7 @@ describe('parties over HTTP: masking, reveal, the audit trail of reads, refusals
   });
 
   it('masks personal data by default for every role that may read parties', async () => {
-    assert.deepEqual(READERS.sort(), ['admin', 'auditor', 'billing_clerk', 'call_centre_agent', 'cashier', 'legal_officer']);
+    assert.deepEqual(READERS.sort(), ['admin', 'auditor', 'billing_clerk', 'call_centre_agent', 'cashier', 'cashier_supervisor', 'legal_officer']);
     for (const role of READERS) {
       const who = await sessionAs(app, db.pool, [{ role }]);
       const res = await call(who, 'GET', `/api/v1/parties/${id}`);
