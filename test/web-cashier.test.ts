@@ -13,12 +13,11 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DateTime } from 'luxon';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
-import { startAbone, type AboneProcess } from './support/process.ts';
+import { expectAccessible, loginAs as logIn, SHOTS, startConsole, type ConsoleUnderTest } from './support/browser.ts';
 import { createUser, syncCatalogue } from '../modules/access/index.ts';
 import { createParty } from '../modules/registry/index.ts';
 import { installMeter, moveIn } from '../modules/subscriptions/index.ts';
@@ -27,9 +26,6 @@ import { storeWaterTariff } from '../modules/billing/test-fixtures.ts';
 import { accountWithBills } from '../modules/collections/test-fixtures.ts';
 import { startOfLocalDay } from '../platform/calendar.ts';
 
-const CHROMIUM = process.env.ABONE_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = path.resolve(import.meta.dirname, '..', process.env.ABONE_SCREENSHOTS_DIR ?? '.tmp/screenshots');
-const AXE = path.resolve(import.meta.dirname, '../node_modules/axe-core/axe.min.js');
 const PASSWORD = `Pw-${randomBytes(12).toString('hex')}`;
 /** Today in the business calendar, as the desk routes date a payment and the debt inquiry. */
 const today = () => DateTime.now().setZone('Europe/Istanbul');
@@ -40,7 +36,7 @@ const NEW = today().minus({ months: 1 }).toFormat('yyyy-MM');
 describe('web console cashier desk in a real browser', function () {
   this.timeout(600_000);
   let db: TestDatabase;
-  let abone: AboneProcess;
+  let ui: ConsoleUnderTest;
   let browser: Browser;
   let base: string;
   let subscriptionId: string;
@@ -68,39 +64,16 @@ describe('web console cashier desk in a real browser', function () {
     ]);
     [oldBill, newBill] = bills.itemIds;
 
-    abone = startAbone(['start'], {
-      DATABASE_URL: db.url, MQTT_URL: '', ABONE_HTTP_PORT: '0', ABONE_HTTP_HOST: '127.0.0.1', ABONE_MQTT_PORT: '0', ABONE_MQTT_HOST: '127.0.0.1',
-      ABONE_DEMO_METERS: '0', ABONE_DEMO_MODBUS_DEVICES: '0', ABONE_DEMO_DLMS_DEVICES: '0', ABONE_DEMO_OPERATIONS: 'false',
-      ABONE_ADMIN_PASSWORD_FILE: `.tmp/web-cashier-admin-${process.pid}`,
-    });
-    base = (await abone.waitForLog((l) => l.msg === 'Abone is running', 240_000)).http;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
-    await mkdir(SHOTS, { recursive: true });
+    ui = await startConsole(db.url, 'web-cashier');
+    ({ base, browser } = ui);
   });
   after(async () => {
-    await browser?.close();
-    await abone?.kill('SIGTERM');
+    await ui?.close();
     await db?.drop();
   });
 
-  const expectAccessible = async (page: Page, screen: string) => {
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const result = await (window as any).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
-      return result.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
-    });
-    assert.deepEqual(violations, [], `accessibility of ${screen}`);
-  };
-
   const loginAs = async (username: string): Promise<Page> => {
-    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(0);
-    await page.goto(base + '/');
-    await page.getByLabel('Kullanıcı adı').fill(username);
-    await page.getByLabel('Parola').fill(PASSWORD);
-    await page.keyboard.press('Enter');
-    await page.getByTestId('username').filter({ hasText: username }).waitFor();
+    const page = await logIn(ui, username, PASSWORD);
     await page.getByRole('link', { name: 'Vezne' }).click();
     await page.getByRole('heading', { name: 'Vezne', level: 1 }).waitFor();
     return page;

@@ -12,18 +12,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
-import { startAbone, type AboneProcess } from './support/process.ts';
+import { expectAccessible, loginAs as logIn, SHOTS, startConsole, type ConsoleUnderTest } from './support/browser.ts';
 import { createUser, syncCatalogue } from '../modules/access/index.ts';
 import { installMeter } from '../modules/subscriptions/index.ts';
 import { callContext, installation, meters } from '../modules/subscriptions/test-fixtures.ts';
 
-const CHROMIUM = process.env.ABONE_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = path.resolve(import.meta.dirname, '..', process.env.ABONE_SCREENSHOTS_DIR ?? '.tmp/screenshots');
-const AXE = path.resolve(import.meta.dirname, '../node_modules/axe-core/axe.min.js');
 const PASSWORD = `Pw-${randomBytes(12).toString('hex')}`;
 
 const TOWNS: Array<[string, number, number, boolean]> = [
@@ -54,7 +50,7 @@ function pixelOf(box: { x: number; y: number; width: number; height: number }, l
 describe('web console map in a real browser', function () {
   this.timeout(900_000);
   let db: TestDatabase;
-  let abone: AboneProcess;
+  let ui: ConsoleUnderTest;
   let browser: Browser;
   let base: string;
   const serials = new Map<string, string>();
@@ -70,41 +66,15 @@ describe('web console map in a real browser', function () {
       await installMeter(db.pool, m.registry, inst, { serial: m.serials[i], reading: '0.000' }, ctx);
       serials.set(town, m.serials[i]);
     }
-    abone = startAbone(['start'], {
-      DATABASE_URL: db.url, MQTT_URL: '', ABONE_HTTP_PORT: '0', ABONE_HTTP_HOST: '127.0.0.1', ABONE_MQTT_PORT: '0', ABONE_MQTT_HOST: '127.0.0.1',
-      ABONE_DEMO_METERS: '0', ABONE_DEMO_MODBUS_DEVICES: '0', ABONE_DEMO_DLMS_DEVICES: '0', ABONE_DEMO_OPERATIONS: 'false',
-      ABONE_ADMIN_PASSWORD_FILE: `.tmp/web-map-admin-${process.pid}`,
-    });
-    base = (await abone.waitForLog((l) => l.msg === 'Abone is running', 240_000)).http;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
-    await mkdir(SHOTS, { recursive: true });
+    ui = await startConsole(db.url, 'web-map');
+    ({ base, browser } = ui);
   });
   after(async () => {
-    await browser?.close();
-    await abone?.kill('SIGTERM');
+    await ui?.close();
     await db?.drop();
   });
 
-  const expectAccessible = async (page: Page, screen: string) => {
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const result = await (window as any).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
-      return result.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
-    });
-    assert.deepEqual(violations, [], `accessibility of ${screen}`);
-  };
-
-  const loginAs = async (username: string): Promise<Page> => {
-    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(0);
-    await page.goto(base + '/');
-    await page.getByLabel('Kullanıcı adı').fill(username);
-    await page.getByLabel('Parola').fill(PASSWORD);
-    await page.keyboard.press('Enter');
-    await page.getByTestId('username').filter({ hasText: username }).waitFor();
-    return page;
-  };
+  const loginAs = (username: string) => logIn(ui, username, PASSWORD);
 
   it('selects exactly the meters inside a polygon drawn by clicks on the map', async () => {
     const page = await loginAs('operator');

@@ -11,11 +11,10 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
-import { startAbone, type AboneProcess } from './support/process.ts';
+import { expectAccessible, loginAs as logIn, SHOTS, startConsole, type ConsoleUnderTest } from './support/browser.ts';
 import { createUser, syncCatalogue } from '../modules/access/index.ts';
 import { createParty } from '../modules/registry/index.ts';
 import { installMeter, moveIn } from '../modules/subscriptions/index.ts';
@@ -25,9 +24,6 @@ import { createOrder } from '../modules/work-orders/index.ts';
 import { crew, dispatcher } from '../modules/work-orders/test-fixtures.ts';
 import { startOfLocalDay } from '../platform/calendar.ts';
 
-const CHROMIUM = process.env.ABONE_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = path.resolve(import.meta.dirname, '..', process.env.ABONE_SCREENSHOTS_DIR ?? '.tmp/screenshots');
-const AXE = path.resolve(import.meta.dirname, '../node_modules/axe-core/axe.min.js');
 const PASSWORD = `Pw-${randomBytes(12).toString('hex')}`;
 const USERS = { yonetici: 'admin', operator: 'ami_operator', clerk: 'billing_clerk', cashier: 'cashier', crew: 'field_crew', auditor: 'auditor' } as const;
 const NAV = ['Operatör konsolu', 'Sayaçlar', 'Harita', 'İş emirleri', 'Aboneler', 'Faturalama', 'Vezne', 'Yönetim'];
@@ -35,7 +31,7 @@ const NAV = ['Operatör konsolu', 'Sayaçlar', 'Harita', 'İş emirleri', 'Abone
 describe('web console screens in a real browser', function () {
   this.timeout(600_000);
   let db: TestDatabase;
-  let abone: AboneProcess;
+  let ui: ConsoleUnderTest;
   let browser: Browser;
   let base: string;
   let sukruMeter: string;
@@ -63,41 +59,15 @@ describe('web console screens in a real browser', function () {
     await crew(db.pool, 'ANK-2', 'ankara', ['leak'], 5);
     for (const meterSerial of [sukruMeter, sukruMeter]) orders.push((await createOrder(db.pool, { type: 'leak', priority: 'high', meterSerial, region: 'ankara', route: false }, { actor: dispatcher })).id);
 
-    abone = startAbone(['start'], {
-      DATABASE_URL: db.url, MQTT_URL: '', ABONE_HTTP_PORT: '0', ABONE_HTTP_HOST: '127.0.0.1', ABONE_MQTT_PORT: '0', ABONE_MQTT_HOST: '127.0.0.1',
-      ABONE_DEMO_METERS: '0', ABONE_DEMO_MODBUS_DEVICES: '0', ABONE_DEMO_DLMS_DEVICES: '0', ABONE_DEMO_OPERATIONS: 'false',
-      ABONE_ADMIN_PASSWORD_FILE: `.tmp/web-screens-admin-${process.pid}`,
-    });
-    base = (await abone.waitForLog((l) => l.msg === 'Abone is running', 240_000)).http;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
-    await mkdir(SHOTS, { recursive: true });
+    ui = await startConsole(db.url, 'web-screens');
+    ({ base, browser } = ui);
   });
   after(async () => {
-    await browser?.close();
-    await abone?.kill('SIGTERM');
+    await ui?.close();
     await db?.drop();
   });
 
-  const expectAccessible = async (page: Page, screen: string) => {
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const result = await (window as any).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
-      return result.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
-    });
-    assert.deepEqual(violations, [], `accessibility of ${screen}`);
-  };
-
-  const loginAs = async (username: string): Promise<Page> => {
-    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(0);
-    await page.goto(base + '/');
-    await page.getByLabel('Kullanıcı adı').fill(username);
-    await page.getByLabel('Parola').fill(PASSWORD);
-    await page.keyboard.press('Enter');
-    await page.getByTestId('username').filter({ hasText: username }).waitFor();
-    return page;
-  };
+  const loginAs = (username: string) => logIn(ui, username, PASSWORD);
   const status = (page: Page, url: string, method = 'GET') =>
     page.evaluate(async ([u, m]) => (await fetch(u, { method: m, headers: { 'content-type': 'application/json' }, body: m === 'GET' ? undefined : '{}' })).status, [url, method]);
   const navLinks = async (page: Page) => (await page.getByRole('navigation').first().getByRole('link').allInnerTexts()).map((s) => s.trim());

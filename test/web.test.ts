@@ -10,19 +10,16 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
-import { startAbone, type AboneProcess } from './support/process.ts';
+import { expectAccessible, SHOTS, startConsole, type ConsoleUnderTest } from './support/browser.ts';
+import { startAbone } from './support/process.ts';
 import { createUser, ROLES, syncCatalogue } from '../modules/access/index.ts';
 import { announce } from '../platform/feed.ts';
 import { FEED_STREAMS } from '../server/index.ts';
 import { saveRule } from '../rules/index.ts';
 
-const CHROMIUM = process.env.ABONE_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = path.resolve(import.meta.dirname, '..', process.env.ABONE_SCREENSHOTS_DIR ?? '.tmp/screenshots');
-const AXE = path.resolve(import.meta.dirname, '../node_modules/axe-core/axe.min.js');
 const PASSWORD = `Pw-${randomBytes(12).toString('hex')}`;
 
 /** A feed stream the AMI operator may read, once the contexts have wired one (server/live-feed.ts). */
@@ -31,7 +28,7 @@ const operatorStream = Object.keys(FEED_STREAMS).find((s) => (ROLES.ami_operator
 describe('web console in a real browser', function () {
   this.timeout(300_000);
   let db: TestDatabase;
-  let abone: AboneProcess;
+  let ui: ConsoleUnderTest;
   let browser: Browser;
   let base: string;
   let mqttPort: number;
@@ -47,41 +44,13 @@ describe('web console in a real browser', function () {
     // The meter simulator's tamper events raise this one (the test below starts `abone simulate` beside the system).
     await saveRule(db.pool, { code: 'web-test-tamper', name: 'Cover opened', severity: 'critical', condition: { kind: 'event', codes: ['tamper'], clearAfterSeconds: 3600 } }, 'system');
     await saveRule(db.pool, { code: 'web-test-pressure', name: 'Pressure far too high', severity: 'major', condition: { kind: 'out_of_band', channel: 'pressure', low: 0, high: 100 } }, 'system');
-    abone = startAbone(['start'], {
-      DATABASE_URL: db.url,
-      MQTT_URL: '',
-      ABONE_HTTP_PORT: '0',
-      ABONE_HTTP_HOST: '127.0.0.1',
-      ABONE_MQTT_PORT: '0',
-      ABONE_MQTT_HOST: '127.0.0.1',
-      ABONE_DEMO_METERS: '4',
-      ABONE_DEMO_MODBUS_DEVICES: '0',
-      ABONE_DEMO_DLMS_DEVICES: '0',
-      ABONE_DEMO_OPERATIONS: 'false', // the test raises its own alarms; demo faults would race them in the feed
-      ABONE_DEMO_INTERVAL_MS: '200',
-      ABONE_ROLLUP_INTERVAL_MS: '500',
-      ABONE_ADMIN_PASSWORD_FILE: `.tmp/web-test-admin-${process.pid}`,
-    });
-    // The first start may build the console: wait for the server, however long the build took.
-    ({ http: base, mqttPort } = await abone.waitForLog((l) => l.msg === 'Abone is running', 240_000));
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
-    await mkdir(SHOTS, { recursive: true });
+    ui = await startConsole(db.url, 'web', { ABONE_DEMO_METERS: '4', ABONE_DEMO_INTERVAL_MS: '200', ABONE_ROLLUP_INTERVAL_MS: '500' });
+    ({ base, browser, mqttPort } = ui);
   });
   after(async () => {
-    await browser?.close();
-    await abone?.kill('SIGTERM');
+    await ui?.close();
     await db?.drop();
   });
-
-  /** axe-core in the page: no WCAG 2 A/AA violation (labels, contrast, names, landmarks) on the screen as it is. */
-  const expectAccessible = async (page: Page, screen: string) => {
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const result = await (window as any).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
-      return result.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
-    });
-    assert.deepEqual(violations, [], `accessibility of ${screen}`);
-  };
 
   /** A fresh browser profile (no cookie, no stored language), logged in through the login form. */
   const loginAs = async (username: string): Promise<Page> => {
