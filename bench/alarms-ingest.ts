@@ -91,6 +91,7 @@ async function runOnce(path: string, db: BenchDatabase, server: Awaited<ReturnTy
   const pid = child.pid!;
   let peakRss = 0;
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, procMemory(pid)?.rssMb ?? 0)), 100);
+  await ask(child, 'metrics'); // starts the head-end's event-loop delay histogram afresh
   const cpu0 = procStat(pid)!.cpuSeconds;
   const m0 = machineTicks();
   const c0 = process.cpuUsage();
@@ -103,9 +104,10 @@ async function runOnce(path: string, db: BenchDatabase, server: Awaited<ReturnTy
   const machine = machineBusyPercent(m0, machineTicks(), CORES);
   const headendCpu = ((procStat(pid)!.cpuSeconds - cpu0) / seconds) * 100;
   clearInterval(rssTimer);
+  const { metrics } = await ask<{ metrics: { eventLoopDelayMs: Record<string, number> } }>(child, 'metrics');
   const stored = await db.count();
   const lat = [...published.latencyMs].sort((a, b) => a - b);
-  notes.push(`${path}: stored ${stored} of ${sim.readings} readings${stored === sim.readings ? '' : ' (MISMATCH)'}; PUBACK latency ms p50 ${pct(lat, 50).toFixed(0)}, p99 ${pct(lat, 99).toFixed(0)}`);
+  notes.push(`${path}: stored ${stored} of ${sim.readings} readings${stored === sim.readings ? '' : ' (MISMATCH)'}; PUBACK latency ms p50 ${pct(lat, 50).toFixed(0)}, p99 ${pct(lat, 99).toFixed(0)}; head-end event-loop delay ms ${JSON.stringify(metrics.eventLoopDelayMs)}`);
   const run: Run = { path, readings: stored, seconds, headendCpu, headendRss: peakRss, pgCpu: pg === undefined ? undefined : (pg / seconds) * 100, benchCpu: ((c.user + c.system) / 1e6 / seconds) * 100, machine };
   if (withRules) {
     // Orders follow alarms asynchronously: wait until every alarm has one and nothing moved for a while.

@@ -5,7 +5,7 @@
  *
  * Started by bench/ingest.ts and bench/alarms.ts with `node --import tsx bench/headend-process.ts` over an IPC channel:
  *   -> { type: 'ready', port, settings }      once the broker listens
- *   <- { type: 'metrics' }   -> { type: 'metrics', metrics }
+ *   <- { type: 'metrics' }   -> { type: 'metrics', metrics }   (event-loop delay since the last ask)
  *   <- { type: 'alarms', orderOf } -> { type: 'alarms', alarms, engine, backlog }   (with the rules, below)
  *   <- { type: 'stop' }      drains, stops and exits (so that --cpu-prof writes its profile)
  * The database URL comes in BENCH_HEADEND_DATABASE_URL; ABONE_* settings come from the environment as usual.
@@ -14,6 +14,7 @@
  * alarm → work-order wiring, then the rules engine on the pipeline's commits, before the broker takes messages), with
  * bench/alarm-probe.ts timing each alarm and order from the commit of the reading that raised it.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadSettings } from '../platform/config.ts';
 import { createPool } from '../platform/db/pool.ts';
 import { startHeadend } from '../headend/index.ts';
@@ -46,9 +47,17 @@ const broker = await startEmbeddedBroker({
   host: '127.0.0.1',
 });
 
+// How long callbacks wait for the event loop: what a database reply for the alarm work waits behind ingest.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
 function metrics() {
   const m = headend.pipeline.metrics;
+  const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+  const eventLoopDelayMs = { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) };
+  loopDelay.reset();
   return {
+    eventLoopDelayMs,
     messagesIn: m.messagesIn,
     readingsIn: m.readingsIn,
     readingsWritten: m.readingsWritten,
