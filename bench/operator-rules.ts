@@ -15,7 +15,7 @@ export function operatorRules(models: { gas: string; water: string }) {
     { code: 'tamper', name: 'Tamper or magnet', severity: 'critical', condition: { kind: 'event', codes: ['tamper', 'magnetic_field'] } },
     { code: 'leak', name: 'Leak', severity: 'major', condition: { kind: 'event', codes: ['leak'] } },
     { code: 'reverse-flow', name: 'Reverse flow', severity: 'major', condition: { kind: 'any', of: [{ kind: 'event', codes: ['reverse_flow'] }, { kind: 'reverse_flow' }] } },
-    { code: 'no-data', name: 'Hourly data missing', severity: 'minor', condition: { kind: 'no_data', graceSeconds: 5400 } },
+    { code: 'no-data', name: 'Hourly data missing', severity: 'minor', condition: { kind: 'no_data', graceSeconds: 5400, channels: ['consumption'] } },
     { code: 'gas-pressure', name: 'Gas pressure', severity: 'critical', attach: { models: [models.gas] }, condition: { kind: 'out_of_band', channel: 'pressure', low: 0.015, high: 0.03 } },
     { code: 'water-pressure', name: 'Water pressure', severity: 'major', attach: { models: [models.water] }, condition: { kind: 'out_of_band', channel: 'pressure', low: 1.2, high: 6 } },
     { code: 'pressure-rate', name: 'Pressure changing fast', severity: 'minor', condition: { kind: 'rate_of_change', channel: 'pressure', maxPerHour: 5 } },

@@ -149,7 +149,7 @@ export function compile(c: Condition, lookup: RefLookup, depth = 0): Evaluator {
       return {
         value: false,
         observe(o, _facts) {
-          if (o.event) return IGNORED;
+          if (o.event || (c.channels && !c.channels.includes(o.channel))) return IGNORED;
           const prev = lastTs.get(o.channel);
           lastTs.set(o.channel, o.ts);
           if (this.value) {

@@ -179,6 +179,23 @@ describe('rules engine (marble tests)', () => {
     );
   });
 
+  it('no data on chosen channels: a daily battery reading does not trip an hourly rule, a consumption gap does', () => {
+    const hourly = rule('silent-consumption', { kind: 'no_data', graceSeconds: 5400, channels: ['consumption'] });
+    marble(
+      [hourly],
+      'a 9ms b 9ms c',
+      {
+        a: [reading(1, 'consumption', 0, 1), reading(1, 'battery', 0, 3.6)],
+        // a day later: hourly consumption went on, the battery reports again after 24 h
+        b: [...Array.from({ length: 24 }, (_, h) => reading(1, 'consumption', h + 1, 1)), reading(1, 'battery', 24, 3.6)],
+        // then consumption skips hours 25 and 26
+        c: [reading(1, 'consumption', 27, 1)],
+      },
+      '- 9ms - 9ms (rc)',
+      { r: 'raise 1 silent-consumption v1 @25.5', c: 'clear 1 silent-consumption v1 @27' },
+    );
+  });
+
   it('zero consumption for N days: 47 zero hours stay quiet, the 48th raises, a non-zero hour clears', () => {
     const zero = rule('zero-2d', { kind: 'zero_consumption', days: 2 });
     const zeros = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => reading(1, 'consumption', from + i, 0));

@@ -44,6 +44,8 @@ export interface SpikeCondition {
 export interface NoDataCondition {
   kind: 'no_data';
   graceSeconds: number;
+  /** The channels whose gaps in reading time count (default: all); a daily channel must not trip an hourly rule. */
+  channels?: string[];
 }
 
 /** Interval consumption of exactly zero for `days` days without a break. */

@@ -29,6 +29,8 @@ const REFUSED: Array<[string, unknown, string, string]> = [
   ['spike window too big to keep', withCondition({ kind: 'spike', channel: 'consumption', factor: 5, window: 100_000 }), 'ABONE_ERR_RULES_THRESHOLD_IMPOSSIBLE', 'condition.window'],
   ['history needing more samples than its window', withCondition({ kind: 'above_own_history', channel: 'consumption', factor: 3, window: 24, minSamples: 48 }), 'ABONE_ERR_RULES_THRESHOLD_IMPOSSIBLE', 'condition.minSamples'],
   ['no-data grace of 10 s', withCondition({ kind: 'no_data', graceSeconds: 10 }), 'ABONE_ERR_RULES_THRESHOLD_IMPOSSIBLE', 'condition.graceSeconds'],
+  ['no-data on an unknown channel', withCondition({ kind: 'no_data', graceSeconds: 3600, channels: ['consumption', 'flux'] }), 'ABONE_ERR_RULES_CHANNEL_UNKNOWN', 'condition.channels[1]'],
+  ['no-data with an empty channel list', withCondition({ kind: 'no_data', graceSeconds: 3600, channels: [] }), 'ABONE_ERR_RULES_INVALID', 'condition.channels'],
   ['zero consumption for 0 days', withCondition({ kind: 'zero_consumption', days: 0 }), 'ABONE_ERR_RULES_THRESHOLD_IMPOSSIBLE', 'condition.days'],
   ['unknown event code', withCondition({ kind: 'event', codes: ['tamper', 'door_open'] }), 'ABONE_ERR_RULES_EVENT_UNKNOWN', 'condition.codes[1]'],
   ['an event that raises and clears', withCondition({ kind: 'event', codes: ['valve_open'], clearOn: ['valve_open'] }), 'ABONE_ERR_RULES_THRESHOLD_IMPOSSIBLE', 'condition.clearOn'],

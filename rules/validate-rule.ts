@@ -104,10 +104,15 @@ export function validateCondition(v: unknown, field = 'condition', depth = 0): C
       return { kind: 'spike', channel: ch, factor, window: count(o, 'window', field, 1, 1000) ?? 24, minValue: num(o, 'minValue', field, false) ?? 0 };
     }
     case 'no_data': {
-      onlyKeys(o, ['kind', 'graceSeconds'], field);
+      onlyKeys(o, ['kind', 'graceSeconds', 'channels'], field);
       const grace = seconds(o, 'graceSeconds', field, true)!;
       if (grace < 60) impossible(`${field}.graceSeconds`, 'a grace time under 60 s would flag every meter between two readings');
-      return { kind: 'no_data', graceSeconds: grace };
+      if (o.channels === undefined) return { kind: 'no_data', graceSeconds: grace };
+      if (!Array.isArray(o.channels) || !o.channels.length || o.channels.length > 20) invalid(`${field}.channels`, 'must be a list of 1 to 20 channel codes');
+      const channels = (o.channels as unknown[]).map((ch, i) =>
+        typeof ch === 'string' && CHANNEL_BY_CODE.has(ch) ? ch : fail('ABONE_ERR_RULES_CHANNEL_UNKNOWN', `${field}.channels[${i}]`, { channel: String(ch) }),
+      );
+      return { kind: 'no_data', graceSeconds: grace, channels };
     }
     case 'zero_consumption': {
       onlyKeys(o, ['kind', 'days', 'channel'], field);
