@@ -40,8 +40,12 @@ export function wireAlarmOrders(pool: pg.Pool, registry: DeviceRegistry, opts: {
   // takes everything queued, so a burst costs a few transactions instead of one per alarm.
   const queue: AlarmChange[] = [];
   let draining: Promise<void> | undefined;
+  // The feed and the orders go out side by side: neither waits for the other's round trips.
   const carry = async (batch: AlarmChange[]) => {
-    await announceMany(
+    await Promise.all([announce(batch), openOrders(batch)]);
+  };
+  const announce = (batch: AlarmChange[]) =>
+    announceMany(
       pool,
       batch.map(({ change, alarm }) => ({
         stream: 'alarms',
@@ -50,6 +54,7 @@ export function wireAlarmOrders(pool: pg.Pool, registry: DeviceRegistry, opts: {
         data: { meterId: alarm.meterId, serial: alarm.serial, type: alarm.type, category: alarm.category, severity: alarm.severity, state: alarm.state, acknowledged: alarm.acknowledged, raisedAt: alarm.raisedAt },
       })),
     );
+  const openOrders = async (batch: AlarmChange[]) => {
     const raised = batch.filter((c) => c.change === 'raised').map((c) => c.alarm);
     if (!raised.length) return;
     const regions = await regionsOf(raised);
