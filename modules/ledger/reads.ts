@@ -82,22 +82,8 @@ export async function balance(db: Db, accountId: number, asOf?: string): Promise
 
 /** Items with something left to pay as of the date, oldest due first. */
 export async function openItems(db: Db, accountId: number, asOf?: string): Promise<OpenItem[]> {
-  const date = asOfDate(asOf);
   await requireAccount(db, accountId);
-  const { rows } = await db.query<OpenItem>(
-    `SELECT * FROM (
-       SELECT i.id, i.entry_id AS "entryId", e.kind, i.period, to_char(e.business_date, 'YYYY-MM-DD') AS "businessDate",
-              to_char(i.due_date, 'YYYY-MM-DD') AS "dueDate", i.amount::text,
-              coalesce(s.settled, 0.00)::numeric(18,2)::text AS settled, (i.amount - coalesce(s.settled, 0))::text AS open, ii.invoice_number AS "invoiceNumber"
-       FROM ledger_item i
-       JOIN ledger_entry e ON e.id = i.entry_id
-       LEFT JOIN LATERAL (SELECT sum(a.amount) AS settled FROM ledger_allocation a WHERE a.item_id = i.id AND a.on_date <= $2) s ON true
-       LEFT JOIN ledger_invoice_item ii ON ii.item_id = i.id
-       WHERE i.account_id = $1 AND e.business_date <= $2) x
-     WHERE open::numeric > 0 ORDER BY "dueDate", id`,
-    [accountId, date],
-  );
-  return rows;
+  return (await openItemsOf(db, [accountId], asOf)).get(accountId) ?? [];
 }
 
 /**
