@@ -15,6 +15,7 @@ import { ErrorText } from '../ui/ErrorText.tsx';
 import { formatTime } from '../turkish.ts';
 import { OutsortedList } from './OutsortedList.tsx';
 import { compareTr } from '../turkish.ts';
+import { useAction } from '../ui/useAction.ts';
 
 export function BillingScreen() {
   const { t } = useTranslation();
@@ -51,20 +52,13 @@ function Runs() {
   });
   const [period, setPeriod] = useState(lastMonth);
   const [region, setRegion] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, act } = useAction();
   const start = async (e: React.FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await act(async () => {
       const run = await api<BillRun>('/api/v1/bill-runs', { method: 'POST', body: { period, ...(region.trim() && { region: region.trim() }) } });
       navigate(`/billing/runs/${run.id}`);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const items = runs.data?.items ?? [];
   return (

@@ -12,6 +12,7 @@ import { api, ApiError } from '../api/client.ts';
 import type { Drawer, DrawerReport } from '../api/collections.ts';
 import { ErrorText } from '../ui/ErrorText.tsx';
 import { formatMoney, parseMoney } from '../money.ts';
+import { useAction } from '../ui/useAction.ts';
 
 const OFFICE_KEY = 'abone.cashier.office';
 
@@ -54,25 +55,18 @@ function OpenDrawer({ onOpened }: { onOpened: () => void }) {
   const qc = useQueryClient();
   const [office, setOffice] = useState(() => localStorage.getItem(OFFICE_KEY) ?? '');
   const [float, setFloat] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, act } = useAction();
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     const openingFloat = parseMoney(float, i18n.language);
     if (openingFloat === null) return setError(new Error(t('cashier.badAmount')));
-    setBusy(true);
-    setError(null);
-    try {
+    await act(async () => {
       const code = office.trim().toUpperCase(); // an ASCII code (MERKEZ, KADIKOY): not the Turkish İ
       await api('/api/v1/collections/drawers', { method: 'POST', body: { office: code, openingFloat } });
       localStorage.setItem(OFFICE_KEY, code);
       onOpened();
       await qc.invalidateQueries({ queryKey: ['drawer'] });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form onSubmit={submit} aria-labelledby="open-drawer-title">
@@ -95,23 +89,16 @@ function OpenNow({ drawer, onClosed }: { drawer: Drawer; onClosed: (report: Draw
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const [counted, setCounted] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, act } = useAction();
   const close = async (e: React.FormEvent) => {
     e.preventDefault();
     const countedCash = parseMoney(counted, i18n.language);
     if (countedCash === null) return setError(new Error(t('cashier.badAmount')));
-    setBusy(true);
-    setError(null);
-    try {
+    await act(async () => {
       const report = await api<DrawerReport>(`/api/v1/collections/drawers/${drawer.id}/close`, { method: 'POST', body: { countedCash } });
       onClosed(report);
       await qc.invalidateQueries({ queryKey: ['drawer'] });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <>

@@ -12,6 +12,7 @@ import { DESK_METHODS, type Debt, type DeskMethod, type Drawer, type Payment } f
 import { ErrorText } from '../ui/ErrorText.tsx';
 import { formatMoney, parseMoney } from '../money.ts';
 import { useClientReference } from './client-reference.ts';
+import { useAction } from '../ui/useAction.ts';
 
 /** The sum of the API's decimal strings ("271.75"), in kuruş as integers: exact, no float rounding. */
 const sumMoney = (amounts: string[]): string => {
@@ -31,8 +32,7 @@ export function PaymentForm({ debt, chosen, drawer, onTaken }: { debt: Debt; cho
   const [amount, setAmount] = useState('');
   const [method, setMethod] = useState<DeskMethod>('cash');
   const [instalments, setInstalments] = useState<number | string>(3);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, act } = useAction();
   const [receipt, setReceipt] = useState<Payment | null>(null);
   const m = (s: string) => formatMoney(s, i18n.language);
   const payable = chosen.length ? sumMoney(debt.items.filter((i) => chosen.includes(i.itemId)).map((i) => i.payable)) : debt.totalPayable;
@@ -51,9 +51,7 @@ export function PaymentForm({ debt, chosen, drawer, onTaken }: { debt: Debt; cho
       ...(chosen.length && { itemIds: [...chosen].sort((a, b) => a - b) }),
     };
     const clientReference = refs.for(JSON.stringify(body));
-    setBusy(true);
-    setError(null);
-    try {
+    await act(async () => {
       const payment = await api<Payment>('/api/v1/collections/payments', { method: 'POST', body: { ...body, clientReference } });
       refs.done(clientReference);
       // The twin of a double submit answers with the same payment (replayed): the receipt already shown stays.
@@ -65,11 +63,7 @@ export function PaymentForm({ debt, chosen, drawer, onTaken }: { debt: Debt; cho
         qc.invalidateQueries({ queryKey: ['desk-payments', debt.subscriptionId] }),
         qc.invalidateQueries({ queryKey: ['drawer'] }),
       ]);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -14,6 +14,7 @@ import { ErrorText } from '../ui/ErrorText.tsx';
 import { KeysetPager } from '../ui/Pager.tsx';
 import { formatMoney } from '../money.ts';
 import { BUSINESS_ZONE, formatTime } from '../turkish.ts';
+import { useAction } from '../ui/useAction.ts';
 
 const PAGE = 10;
 /** Today in the utility's calendar (Europe/Istanbul), as the server dates a payment's business day. */
@@ -85,21 +86,14 @@ function CancelDialog({ payment, onClose }: { payment: Payment; onClose: () => v
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, act } = useAction();
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await act(async () => {
       await api(`/api/v1/collections/payments/${payment.id}/cancel`, { method: 'POST', body: { reason: reason.trim() } });
       await Promise.all(['desk-payments', 'debt', 'drawer'].map((k) => qc.invalidateQueries({ queryKey: [k] })));
       onClose();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal opened onClose={onClose} title={t('cashier.cancelTitle', { receipt: payment.receiptNo ?? payment.id, amount: formatMoney(payment.amount, i18n.language) })}>

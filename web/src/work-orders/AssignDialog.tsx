@@ -10,6 +10,7 @@ import { api } from '../api/client.ts';
 import type { Crew, WorkOrder } from '../api/domain.ts';
 import { ErrorText } from '../ui/ErrorText.tsx';
 import { compareTr } from '../turkish.ts';
+import { useAction } from '../ui/useAction.ts';
 
 export function AssignDialog({ order, onClose, onDone }: { order: WorkOrder; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
@@ -20,21 +21,14 @@ export function AssignDialog({ order, onClose, onDone }: { order: WorkOrder; onC
   });
   const [crew, setCrew] = useState<string>('');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, act } = useAction();
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await act(async () => {
       await api(`/api/v1/work-orders/${order.id}/assignment`, { method: 'POST', body: { ...(crew && { crew }), ...(reason.trim() && { reason: reason.trim() }) } });
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const options = (crews.data?.items ?? [])
