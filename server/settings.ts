@@ -11,6 +11,7 @@ export const serverSettings = defineSettings('server', {
   demoIntervalMs: setting('ABONE_DEMO_INTERVAL_MS', int(100, 3_600_000), 2000, 'time between two messages of one demo meter'),
   demoOperations: setting('ABONE_DEMO_OPERATIONS', bool(), true, 'with demo meters: seed a starter rule set and two crews (into a database that has none), households with contracts, two months of bills and payments (into a database without parties), and let the demo fleet inject occasional leaks, tampers, reverse flow and pressure drops, so alarms, work orders, bills and payments show'),
   polling: setting('ABONE_POLLING', bool(), true, 'poll Modbus and DLMS meters from this process when it runs ingest; turn off on all but one head-end, or each meter is polled once per process'),
+  dailyJobs: setting('ABONE_DAILY_JOBS', bool(), true, 'run the daily back-office jobs (below) in this process when it runs batch work; turn off where the debts must stay as they are, e.g. a copy of the database opened for an inquiry'),
   dailyJobsHour: setting('ABONE_DAILY_JOBS_HOUR', int(0, 23), 2, 'hour of the day (Istanbul time) from which workers run the daily back-office jobs: instalment plan review, dunning, and the period-end late fees once a month'),
   feedToMqtt: setting('ABONE_FEED_MQTT', bool(), true, 'publish the live feed (alarms, work orders) on abone/v1/feed/... from this process when it runs ingest; turn off on all but one of several head-ends sharing a broker'),
 });

@@ -89,7 +89,7 @@ export async function startSystem(overrides: Partial<SettingsOf<typeof serverSet
     if (settings.mode === 'all' || settings.mode === 'worker') {
       stops.push(startBillRunWorkers(db.pool).stop);
       stops.push(startCreditSweep(db.pool).stop);
-      stops.push(startDailyJobs(db.pool, settings.dailyJobsHour).stop);
+      if (settings.dailyJobs) stops.push(startDailyJobs(db.pool, settings.dailyJobsHour).stop);
     }
     const app = await createApp(db.pool);
     registerRoutes(app, { pool: db.pool, throttle: access.throttle, sessionHours: access.settings.sessionHours, cookieSecure: access.settings.cookieSecure, registry: headend?.registry, pipeline: headend?.pipeline, broker: brokerStatus, feed });

@@ -56,7 +56,7 @@ describe('web console in a real browser', function () {
   const loginAs = async (username: string): Promise<Page> => {
     const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1440, height: 900 } }); // the UI must not follow the browser's language
     const page = await context.newPage();
-    page.setDefaultTimeout(0);
+    page.setDefaultTimeout(60_000); // a screen that never shows fails in a minute, not at mocha's timeout
     await page.goto(base + '/');
     await page.getByRole('button', { name: 'Giriş yap' }).waitFor();
     await expectAccessible(page, 'login');

@@ -27,6 +27,9 @@ export async function startConsole(databaseUrl: string, name: string, env: Recor
   const abone = startAbone(['start'], {
     DATABASE_URL: databaseUrl, MQTT_URL: '', ABONE_HTTP_PORT: '0', ABONE_HTTP_HOST: '127.0.0.1', ABONE_MQTT_PORT: '0', ABONE_MQTT_HOST: '127.0.0.1',
     ABONE_DEMO_METERS: '0', ABONE_DEMO_MODBUS_DEVICES: '0', ABONE_DEMO_DLMS_DEVICES: '0', ABONE_DEMO_OPERATIONS: 'false',
+    // The daily jobs would post last month's period-end late fees at start, so what a test's debtor owes would
+    // depend on the day it runs (a bill 20 days overdue crosses a month end in the first 20 days of a month).
+    ABONE_DAILY_JOBS: 'false',
     ABONE_ADMIN_PASSWORD_FILE: `.tmp/${name}-admin-${process.pid}`,
     ...env,
   });
@@ -57,7 +60,8 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
 export async function loginAs(ui: ConsoleUnderTest, username: string, password: string): Promise<Page> {
   const context = await ui.browser.newContext({ locale: 'en-GB', viewport: { width: 1440, height: 900 } }); // the UI must not follow the browser's language
   const page = await context.newPage();
-  page.setDefaultTimeout(0);
+  // A screen that never shows fails its test in a minute instead of holding the suite until mocha's timeout.
+  page.setDefaultTimeout(60_000);
   await page.goto(ui.base + '/');
   await page.getByLabel('Kullanıcı adı').fill(username);
   await page.getByLabel('Parola').fill(password);
