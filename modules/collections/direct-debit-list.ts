@@ -7,13 +7,13 @@
  * - failed (insufficient funds, closed account ...): recorded with the bank's reason; the item stays open and is
  *   dunned like any other, its late fee running from its due date.
  * Each line is recorded once: a result file sent again answers `unchanged` for lines it repeats (a different answer
- * for an answered line is a `conflict`, reported and not applied). Every line is its own transaction.
+ * for an answered line is a `conflict`, reported and not applied). The lines go in chunks, each one transaction.
  */
 import type pg from 'pg';
 import { AboneError } from '../../platform/errors.ts';
 import { withTransaction } from '../../platform/db/pool.ts';
-import { lockAccount, openItems, type Db } from '../ledger/index.ts';
-import { takePayment } from './payments.ts';
+import { lockAccounts, openItemsOf, type Db } from '../ledger/index.ts';
+import { takePayments } from './payments-batch.ts';
 import type { InTransaction } from './statement-import.ts';
 
 export interface CollectionListLine {
@@ -73,16 +73,16 @@ export async function buildCollectionList(pool: pg.Pool, input: { bank: string; 
          FROM collections_dd_order WHERE bank = $1 AND status = 'active' ORDER BY subscription_id, id`,
       [input.bank],
     );
-    let line = 0;
-    for (const order of orders) {
-      const due = (await openItems(c, order.accountId, input.dueDate)).filter((i) => i.dueDate === input.dueDate && DEBITABLE.has(i.kind));
-      for (const item of due) {
-        await c.query(
-          `INSERT INTO collections_dd_list_item (list_id, line_no, order_id, account_id, subscription_id, item_id, amount, payer_iban) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [listId, ++line, order.id, order.accountId, order.subscriptionId, item.id, item.open, order.payerIban],
-        );
-      }
-    }
+    const open = await openItemsOf(c, orders.map((o) => o.accountId), input.dueDate);
+    const lines = orders.flatMap((order) =>
+      (open.get(order.accountId) ?? []).filter((i) => i.dueDate === input.dueDate && DEBITABLE.has(i.kind)).map((item) => ({ order, item })),
+    );
+    await c.query(
+      `INSERT INTO collections_dd_list_item (list_id, line_no, order_id, account_id, subscription_id, item_id, amount, payer_iban)
+       SELECT $1, u.* FROM unnest($2::int[], $3::bigint[], $4::bigint[], $5::text[], $6::bigint[], $7::numeric[], $8::text[]) AS u`,
+      [listId, lines.map((_, k) => k + 1), lines.map((l) => l.order.id), lines.map((l) => l.order.accountId), lines.map((l) => l.order.subscriptionId),
+        lines.map((l) => l.item.id), lines.map((l) => l.item.open), lines.map((l) => l.order.payerIban)],
+    );
     const list = await loadCollectionList(c, listId);
     await after?.(c, list);
     return list;
@@ -108,8 +108,11 @@ export async function loadCollectionList(db: Db, id: number): Promise<Collection
   return { ...rows[0], lines, replayed: false };
 }
 
-/** Reads the bank's result file: every line checked before any is applied, so a malformed file writes nothing. */
-/** `after` runs in the transaction of each line recorded now (the route's audit row). */
+/**
+ * Reads the bank's result file: every line checked before any is applied, so a malformed file writes nothing. The
+ * lines are applied in chunks of RESULT_CHUNK, each chunk one transaction; `after` runs in that transaction for each
+ * line recorded now (the route's audit row).
+ */
 export async function importResults(pool: pg.Pool, input: { listId: number; bank?: string; lines: ResultLine[]; actor: string }, after?: InTransaction<ResultAnswer>): Promise<ResultAnswer[]> {
   const list = await loadCollectionList(pool, input.listId);
   if (input.bank !== undefined && input.bank !== list.bank) throw new AboneError('ABONE_ERR_COLLECTIONS_DD_LIST_NOT_FOUND', { id: input.listId });
@@ -125,40 +128,75 @@ export async function importResults(pool: pg.Pool, input: { listId: number; bank
     if (r.reason !== undefined && (typeof r.reason !== 'string' || r.reason.length > 200 || /\p{Cc}/u.test(r.reason))) throw invalid(`line ${r.line}: reason is at most 200 characters`);
   }
   const answers: ResultAnswer[] = [];
-  for (const r of input.lines) answers.push(await applyResult(pool, list, byLine.get(r.line)!, r, input.actor, after));
+  for (let i = 0; i < input.lines.length; i += RESULT_CHUNK) {
+    const chunk = input.lines.slice(i, i + RESULT_CHUNK).map((r): Answered => ({ item: byLine.get(r.line)!, result: r }));
+    answers.push(...(await applyResults(pool, list, chunk, input.actor, after)));
+  }
   return answers;
 }
 
-async function applyResult(pool: pg.Pool, list: CollectionList, item: CollectionListLine, r: ResultLine, actor: string, after?: InTransaction<ResultAnswer>): Promise<ResultAnswer> {
+/** Lines per transaction: a 50,000-line file is a hundred transactions, not fifty thousand. */
+const RESULT_CHUNK = 500;
+
+interface Answered {
+  item: CollectionListLine;
+  result: ResultLine;
+}
+
+/**
+ * One chunk: the lines' accounts locked (ascending, as every payment path locks), the lines answered before read
+ * once, the paid ones taken as one batch of payments (takePayments: the same outcome as one at a time), the results
+ * written in one statement.
+ */
+async function applyResults(pool: pg.Pool, list: CollectionList, chunk: Answered[], actor: string, after?: InTransaction<ResultAnswer>): Promise<ResultAnswer[]> {
   return withTransaction(pool, async (c) => {
-    await lockAccount(c, item.accountId);
-    const { rows: before } = await c.query<{ outcome: 'paid' | 'failed'; paymentId: number | null }>(
-      'SELECT outcome, payment_id::int AS "paymentId" FROM collections_dd_result WHERE list_id = $1 AND line_no = $2',
-      [list.id, item.line],
+    await lockAccounts(c, chunk.map((a) => a.item.accountId));
+    const { rows } = await c.query<{ line: number; outcome: 'paid' | 'failed'; paymentId: number | null }>(
+      'SELECT line_no::int AS line, outcome, payment_id::int AS "paymentId" FROM collections_dd_result WHERE list_id = $1 AND line_no = ANY($2::int[])',
+      [list.id, chunk.map((a) => a.item.line)],
     );
-    if (before[0]) return { line: item.line, status: before[0].outcome === r.status ? 'unchanged' : 'conflict', outcome: before[0].outcome, paymentId: before[0].paymentId };
-    let paymentId: number | null = null;
-    if (r.status === 'paid') {
-      const stillOpen = (await openItems(c, item.accountId)).some((i) => i.id === item.itemId);
-      const payment = await takePayment(c, {
-        accountId: item.accountId,
-        amount: item.amount,
-        channel: 'direct_debit',
-        source: `dd:${list.bank}`,
-        reference: `${list.id}-${item.line}`,
-        businessDate: list.dueDate,
-        itemIds: stillOpen ? [item.itemId] : undefined,
-        description: `Otomatik ödeme: liste ${list.id} satır ${item.line}`,
-        actor,
-      });
-      paymentId = payment.id;
-    }
+    const before = new Map(rows.map((r) => [r.line, r]));
+    const fresh = chunk.filter((a) => !before.has(a.item.line));
+    const paid = fresh.filter((a) => a.result.status === 'paid');
+    const open = await openItemsOf(c, paid.map((a) => a.item.accountId));
+    const payments = await takePayments(c, paid.map(({ item }) => ({
+      accountId: item.accountId,
+      amount: item.amount,
+      channel: 'direct_debit',
+      source: `dd:${list.bank}`,
+      reference: `${list.id}-${item.line}`,
+      businessDate: list.dueDate,
+      // The line's item first while it is still open; paid meanwhile (at the desk), the bank's money goes by the rules.
+      itemIds: open.get(item.accountId)?.some((i) => i.id === item.itemId) ? [item.itemId] : undefined,
+      description: `Otomatik ödeme: liste ${list.id} satır ${item.line}`,
+      actor,
+    })));
+    const paymentOf = new Map(paid.map((a, k) => [a.item.line, payments[k].id]));
     await c.query(
-      'INSERT INTO collections_dd_result (list_id, line_no, outcome, reason_code, reason, payment_id, actor) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [list.id, item.line, r.status, r.status === 'failed' ? r.reasonCode : null, r.reason ?? null, paymentId, actor],
+      `INSERT INTO collections_dd_result (list_id, line_no, outcome, reason_code, reason, payment_id, actor)
+       SELECT $1, u.line_no, u.outcome, u.reason_code, u.reason, u.payment_id, $7
+         FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS u(line_no, outcome, reason_code, reason, payment_id)`,
+      [
+        list.id,
+        fresh.map((a) => a.item.line),
+        fresh.map((a) => a.result.status),
+        fresh.map((a) => (a.result.status === 'failed' ? a.result.reasonCode! : null)),
+        fresh.map((a) => a.result.reason ?? null),
+        fresh.map((a) => paymentOf.get(a.item.line) ?? null),
+        actor,
+      ],
     );
-    const answer: ResultAnswer = { line: item.line, status: 'recorded', outcome: r.status, paymentId };
-    await after?.(c, answer);
-    return answer;
+    const answers: ResultAnswer[] = [];
+    for (const { item, result } of chunk) {
+      const earlier = before.get(item.line);
+      if (earlier) {
+        answers.push({ line: item.line, status: earlier.outcome === result.status ? 'unchanged' : 'conflict', outcome: earlier.outcome, paymentId: earlier.paymentId });
+        continue;
+      }
+      const answer: ResultAnswer = { line: item.line, status: 'recorded', outcome: result.status, paymentId: paymentOf.get(item.line) ?? null };
+      await after?.(c, answer);
+      answers.push(answer);
+    }
+    return answers;
   });
 }
