@@ -128,6 +128,11 @@ describe('web console screens in a real browser', function () {
     await held.first().getByText('İşlendi').waitFor();
     const after = await db.pool.query(`SELECT count(*)::int AS n FROM billing_accrual WHERE period = '2026-10' AND state = 'posted'`);
     assert.equal(after.rows[0].n, 3);
+    // The run's counts follow the review: none is held now, one was held by the run.
+    await runRow.getByText('3 fatura · 0 incelemede · 0 hata').waitFor();
+    await runRow.getByRole('link').first().click();
+    await page.getByTestId('run-outsorted').filter({ hasText: /^0$/ }).waitFor();
+    assert.equal(await page.getByTestId('run-outsorted-note').innerText(), 'koşunun ayırdığı: 1');
     await page.context().close();
   });
 

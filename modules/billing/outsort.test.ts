@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
 import { openItems } from '../ledger/index.ts';
-import { outsortedAccruals, outsortReason, releaseAccrual, rerateAccrual, runWorker, startRun, subscriptionAccruals } from './index.ts';
+import { listRuns, outsortedAccruals, outsortReason, releaseAccrual, rerateAccrual, runWorker, startRun, subscriptionAccruals } from './index.ts';
 import { dailyConsumption, repeat, storeWaterTariff, waterSubscriptions, type Metered } from './test-fixtures.ts';
 import { book } from './book-check.ts';
 
@@ -99,6 +99,11 @@ describe('outsorting', function () {
       const snap = await book(db.pool);
       assert.equal(snap.unbalancedEntries, 0);
       assert.equal(snap.debit, snap.credit);
+    });
+
+    it('the run keeps what it held (4) and counts what still waits: 4 − one released − one re-rated and posted = 2', async () => {
+      const run = (await listRuns(db.pool)).find((r) => r.period === '2026-10')!;
+      assert.deepEqual([run.bills, run.posted, run.outsorted, run.awaitingReview], [5, 1, 4, 2]);
     });
   });
 });

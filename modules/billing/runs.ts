@@ -19,7 +19,10 @@ export interface RunProgress {
   shards: { total: number; done: number; claimed: number; pending: number };
   bills: number;
   posted: number;
+  /** Bills the shards held for review when they rated them: the run's record, it does not change afterwards. */
   outsorted: number;
+  /** Of the run's bills, those held for review now: a release or a re-rate that posts takes one off. */
+  awaitingReview: number;
   errors: number;
 }
 
@@ -112,7 +115,8 @@ export async function runProgress(db: pg.Pool | pg.PoolClient, id: number): Prom
             count(*) FILTER (WHERE s.status = 'done')::int AS done, count(*) FILTER (WHERE s.status = 'claimed')::int AS claimed,
             count(*) FILTER (WHERE s.status = 'pending')::int AS pending,
             coalesce(sum(s.bills), 0)::int AS bills, coalesce(sum(s.posted), 0)::int AS posted,
-            coalesce(sum(s.outsorted), 0)::int AS outsorted, coalesce(sum(s.errors), 0)::int AS errors
+            coalesce(sum(s.outsorted), 0)::int AS outsorted, coalesce(sum(s.errors), 0)::int AS errors,
+            (SELECT count(*)::int FROM billing_accrual a WHERE a.run_id = r.id AND a.state = 'outsorted') AS awaiting_review
        FROM billing_run r LEFT JOIN billing_run_shard s ON s.run_id = r.id WHERE r.id = $1 GROUP BY r.id`,
     [id],
   );
@@ -121,7 +125,7 @@ export async function runProgress(db: pg.Pool | pg.PoolClient, id: number): Prom
   return {
     id: Number(r.id), period: r.period, region: r.region, createdAt: r.created_at, finishedAt: r.finished_at,
     shards: { total: r.total, done: r.done, claimed: r.claimed, pending: r.pending },
-    bills: r.bills, posted: r.posted, outsorted: r.outsorted, errors: r.errors,
+    bills: r.bills, posted: r.posted, outsorted: r.outsorted, awaitingReview: r.awaiting_review, errors: r.errors,
   };
 }
 

@@ -103,7 +103,10 @@ export interface BillRun {
   shards: { total: number; done: number; claimed: number; pending: number };
   bills: number;
   posted: number;
+  /** Held for review by the shards (the run's record). */
   outsorted: number;
+  /** Still held for review now, after releases and re-rates. */
+  awaitingReview: number;
   errors: number;
 }
 

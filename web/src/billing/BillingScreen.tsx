@@ -104,7 +104,7 @@ function Runs() {
                 <Table.Td miw={140}>
                   <Progress value={runPercent(r)} aria-label={t('billing.progressOf', { id: r.id })} />
                 </Table.Td>
-                <Table.Td>{t('billing.billCounts', { bills: r.bills, outsorted: r.outsorted, errors: r.errors })}</Table.Td>
+                <Table.Td>{t('billing.billCounts', { bills: r.bills, outsorted: r.awaitingReview, errors: r.errors })}</Table.Td>
                 <Table.Td>
                   <Badge color={r.finishedAt ? 'green' : 'blue'}>{r.finishedAt ? t('billing.finished') : t('billing.running')}</Badge>
                 </Table.Td>

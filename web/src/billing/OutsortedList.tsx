@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { Button, Card, Stack, Table, Text, Title } from '@mantine/core';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client.ts';
 import type { Accrual } from '../api/domain.ts';
@@ -18,6 +18,7 @@ const PAGE = 20;
 export function OutsortedList({ runId }: { runId?: number }) {
   const { t, i18n } = useTranslation();
   const canRelease = useCan('billing.run');
+  const queryClient = useQueryClient();
   const [cursors, setCursors] = useState<number[]>([0]);
   const [page, setPage] = useState(0);
   const [released, setReleased] = useState<Record<number, boolean>>({});
@@ -37,6 +38,9 @@ export function OutsortedList({ runId }: { runId?: number }) {
     try {
       await api(`/api/v1/accruals/${id}/release`, { method: 'POST', body: {} });
       setReleased((r) => ({ ...r, [id]: true }));
+      // The runs' "held for review" counts go down by the bill just posted.
+      void queryClient.invalidateQueries({ queryKey: ['bill-runs'] });
+      void queryClient.invalidateQueries({ queryKey: ['bill-run'] });
     } catch (err) {
       setError(err);
     }

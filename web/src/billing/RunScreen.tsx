@@ -49,7 +49,7 @@ export function RunScreen({ id }: { id: number }) {
             <SimpleGrid cols={{ base: 2, md: 4 }}>
               <Figure label={t('billing.billsLabel')} value={n(r.bills)} testId="run-bills" />
               <Figure label={t('billing.posted')} value={n(r.posted)} testId="run-posted" />
-              <Figure label={t('billing.outsorted')} value={n(r.outsorted)} testId="run-outsorted" />
+              <Figure label={t('billing.outsorted')} value={n(r.awaitingReview)} note={t('billing.heldByRun', { n: n(r.outsorted) })} testId="run-outsorted" />
               <Figure label={t('billing.errors')} value={n(r.errors)} testId="run-errors" />
             </SimpleGrid>
             {r.finishedAt && <Text size="sm">{t('billing.finishedAt', { at: formatTime(r.finishedAt, i18n.language) })}</Text>}
@@ -61,7 +61,7 @@ export function RunScreen({ id }: { id: number }) {
   );
 }
 
-function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
+function Figure({ label, value, note, testId }: { label: string; value: string; note?: string; testId: string }) {
   return (
     <div>
       <Text size="xs" c="dimmed">
@@ -70,6 +70,11 @@ function Figure({ label, value, testId }: { label: string; value: string; testId
       <Text size="xl" fw={700} data-testid={testId}>
         {value}
       </Text>
+      {note && (
+        <Text size="xs" c="dimmed" data-testid={`${testId}-note`}>
+          {note}
+        </Text>
+      )}
     </div>
   );
 }

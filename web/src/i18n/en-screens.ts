@@ -124,6 +124,7 @@ export const enScreens: typeof trScreens = {
     billsLabel: 'Bills',
     posted: 'Posted',
     outsorted: 'Held for review',
+    heldByRun: '{{n}} held by the run',
     errors: 'Errors',
     outsortedTitle: 'Bills held for review',
     outsortedPages: 'Review list pages',

@@ -122,6 +122,7 @@ export const trScreens = {
     billsLabel: 'Fatura',
     posted: 'Deftere işlenen',
     outsorted: 'İncelemede',
+    heldByRun: 'koşunun ayırdığı: {{n}}',
     errors: 'Hata',
     outsortedTitle: 'İncelemeye ayrılan faturalar',
     outsortedPages: 'İnceleme listesi sayfaları',
