@@ -1,7 +1,8 @@
 /**
  * npm run bench:billing [-- --subscriptions 1000000 --workers 2 --shard-size 2000 --keep]
  *
- * A monthly bill run (October 2026) over N water subscriptions with daily interval data (31 rollup_daily rows each),
+ * A monthly bill run (October 2026) over N water subscriptions with daily interval data (31 rollup_daily rows each,
+ * and the month's rollup_monthly row the rollup worker writes from them),
  * through `abone bill-run --workers W` in child processes: shard planning through the subscriptions door, usage from
  * rollups, rating by billing-core, outsorting, accruals and their ledger postings (header, lines, open item, account)
  * with every database check on. Then, in the same database, the same rows copied by plain `INSERT ... SELECT` into
@@ -20,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { startOfLocalDay } from '../platform/calendar.ts';
 import { dailyUsage, parseTariff, rate, rateUsage } from '../billing-core/index.ts';
 import { createTariff } from '../modules/billing/index.ts';
+import { rollUpMonthsFromDays } from '../headend/index.ts';
 import { WATER_TARIFF } from '../modules/billing/test-fixtures.ts';
 import { availableParallelism, loadavg } from 'node:os';
 import { openBenchServer } from './db.ts';
@@ -111,7 +113,10 @@ async function main(): Promise<void> {
   }
 }
 
-/** N water subscriptions on one premise, meters fitted 1 Sep, contracts from 15 Sep, 31 days of October rollups each. */
+/**
+ * N water subscriptions on one premise, meters fitted 1 Sep, contracts from 15 Sep, 31 days of October rollups each
+ * and their month row.
+ */
 async function setUp(pool: import('pg').Pool, n: number): Promise<void> {
   const q = (sql: string, params: unknown[] = []) => pool.query(sql, params);
   await createTariff(pool, WATER_TARIFF, 'bench');
@@ -138,6 +143,8 @@ async function setUp(pool: import('pg').Pool, n: number): Promise<void> {
               LATERAL (SELECT 0.2 + (i % 10) * 0.05 AS v) x`,
       [lo, Math.min(n, lo + 99_999), start],
     );
+    // The month rows, as the rollup worker writes them after the days (the only writer of rollups).
+    await rollUpMonthsFromDays(pool, { from: lo, to: Math.min(n, lo + 99_999) }, start);
   }
   await q('ANALYZE');
 }

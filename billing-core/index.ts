@@ -23,6 +23,9 @@
  *       The trusted path for a daily series the caller read from its own store (bill runs): no schema and no instant
  *       parsing, only the checks a wrong caller could still fail (a day not a local midnight of the period, a
  *       repeated day, a negative value); missing days estimated as for a file.
+ *   dayTotalUsage({unit, from, to, cycle?, quantity, gas?}) → MeteredUsage
+ *       The same days given as their sum, when the caller knows every day is there (a complete monthly rollup): the
+ *       same bill as dailyUsage over a period of one slice (`oneVersionOver(tariff, from, to)`); refused over more.
  *   combineTariffs([{tariff, from, to?}, ...]) → Tariff
  *       A subscriber's tariff codes over a period as one tariff: each part's versions clipped to its days, so a code
  *       change mid-period is sliced and prorated like a version change. Same commodity and unit, no gaps.
@@ -41,9 +44,9 @@ import { convert } from './units.ts';
 
 export { parseTariff, appendVersion } from './tariff.ts';
 export { rate, rateUsage } from './rate.ts';
-export { parseUsage, toMeteredUsage, dailyUsage, type MeteredUsage, type DailySeries } from './usage.ts';
+export { parseUsage, toMeteredUsage, dailyUsage, dayTotalUsage, type MeteredUsage, type DailySeries, type DayTotal } from './usage.ts';
 export { combineTariffs, tariffOfVersion, type TariffPart } from './tariff-history.ts';
-export { sliceSchedule, type Slice } from './slices.ts';
+export { sliceSchedule, oneVersionOver, type Slice } from './slices.ts';
 export { buildPeriod, type Period } from './period.ts';
 export { readsConsumption } from './register-reads.ts';
 export { KCAL_PER_KWH } from './units.ts';

@@ -26,6 +26,7 @@ export function rate(tariff: Tariff, usageJson: unknown): BillJson {
 export function rateUsage(tariff: Tariff, usage: MeteredUsage): BillJson {
   if (usage.unit !== tariff.unit) throw usageInvalid(['unit'], `must be ${tariff.unit}, the unit tariff ${tariff.code} is metered in`);
   const slices = sliceSchedule(tariff, usage.period);
+  if (usage.total?.ofDays && slices.length > 1) throw usageInvalid(['quantity'], `a total of days cannot be cut at tariff ${tariff.code}'s version changes: give the days`);
   const ctx = new RatingContext(tariff, usage, slices);
   const charges: RatedLine[] = [];
   const codes = componentCodes(ctx);

@@ -48,3 +48,14 @@ export function versionIndexOn(tariff: Tariff, date: string): number {
 function versionEnd(vs: TariffVersion[], i: number): string | undefined {
   return vs[i].to ?? vs[i + 1]?.from;
 }
+
+/**
+ * Whether one version of the tariff is in force over every day of [from, to): the period is one slice. What a caller
+ * asks before rating a period from its total (dayTotalUsage) instead of its days.
+ */
+export function oneVersionOver(tariff: Tariff, from: string, to: string): boolean {
+  const vi = versionIndexOn(tariff, from);
+  if (vi < 0) return false;
+  const end = versionEnd(tariff.versions, vi);
+  return end === undefined || end >= to;
+}

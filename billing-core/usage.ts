@@ -18,8 +18,11 @@ export interface MeteredUsage {
   /** Every slot of the period, in order, when the usage is interval data. */
   points?: Point[];
   resolution?: 'hour' | 'day';
-  /** Register-read consumption over the whole period. */
-  total?: { quantity: Dec; estimated: boolean };
+  /**
+   * One total over the whole period: register reads (shared over slices by days), or the sum of every day of the
+   * period read at once (`ofDays`: see dayTotalUsage).
+   */
+  total?: { quantity: Dec; estimated: boolean; ofDays?: boolean };
   /**
    * Days of the billing cycle the period belongs to (the period's own days unless the usage names a longer `cycle`):
    * what per-period amounts of prorating components are shared over.
@@ -106,6 +109,25 @@ export function dailyUsage(u: DailySeries): MeteredUsage {
   }
   const slots: Slot[] = daySlots(period).map(({ ms, day }) => ({ ms, day, weekday: period.weekdays[day], hour: 0 }));
   return { ...base, resolution: 'day', points: fillGaps(slots, known, [], 'day') };
+}
+
+/**
+ * A period whose every day the caller has, read as their sum (a bill run's monthly rollup counting all of the
+ * month's days, each day rounded to 3 places as `dailyUsage` would get it). Nothing to estimate, and a total is all a
+ * period of one slice needs: flat, block and scale prices, fixed charges, allowances, minimums and taxes see only the
+ * slice's quantity, which is the sum of its days. So it rates exactly like `dailyUsage` of those days — but only over
+ * one slice (rateUsage refuses more: the days' own split would be lost), and time-of-use is refused as for days.
+ * Callers check `oneVersionOver` first and take `dailyUsage` otherwise.
+ */
+export interface DayTotal extends UsageHead {
+  /** The days' sum, decimal text, not negative. */
+  quantity: string;
+}
+
+export function dayTotalUsage(u: DayTotal): MeteredUsage {
+  const base = usageBase(u);
+  if (u.quantity.startsWith('-')) throw usageInvalid(['quantity'], 'must not be negative');
+  return { ...base, total: { quantity: new Dec(u.quantity), estimated: false, ofDays: true } };
 }
 
 function intervalPoints(u: UsageFile, period: Period, resolution: 'hour' | 'day'): Point[] {

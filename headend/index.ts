@@ -14,7 +14,7 @@ import { ReadingStorage } from './storage.ts';
 export { DeviceRegistry, type KnownMeter, type MeterModelInput, type MeterInput, type Commodity } from './device-registry.ts';
 export { IngestPipeline, type IngestMessage } from './pipeline.ts';
 export { ReadingStorage } from './storage.ts';
-export { runRollups } from './rollups.ts';
+export { runRollups, rollUpMonthsFromDays } from './rollups.ts';
 export { CHANNELS, CHANNEL_BY_CODE, CHANNEL_BY_ID, EVENT_CODES, type Channel } from './channels.ts';
 export type { Envelope, Quality, RejectReason } from './envelope.ts';
 export { REJECT_REASONS } from './envelope.ts';

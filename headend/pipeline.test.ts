@@ -87,10 +87,11 @@ describe('ingest pipeline (real PostgreSQL)', () => {
       { day: '2026-01-31', sum: 2 },
       { day: '2026-02-01', sum: 3 },
     ]);
-    const monthly = await db.pool.query(`SELECT to_char(bucket AT TIME ZONE 'Europe/Istanbul', 'YYYY-MM') AS month, sum FROM rollup_monthly WHERE channel_id = 3 ORDER BY bucket`);
+    // A month row counts its days and sums them as billing reads a day (3 places), so it can stand in for them.
+    const monthly = await db.pool.query(`SELECT to_char(bucket AT TIME ZONE 'Europe/Istanbul', 'YYYY-MM') AS month, sum, days, days_sum::text FROM rollup_monthly WHERE channel_id = 3 ORDER BY bucket`);
     assert.deepEqual(monthly.rows, [
-      { month: '2026-01', sum: 3.75 },
-      { month: '2026-02', sum: 3 },
+      { month: '2026-01', sum: 3.75, days: 2, days_sum: '3.750' },
+      { month: '2026-02', sum: 3, days: 1, days_sum: '3.000' },
     ]);
     const vol = await db.pool.query(`SELECT first_value, last_value FROM rollup_daily WHERE channel_id = 1`);
     assert.deepEqual(vol.rows, [{ first_value: 100.5, last_value: 102.5 }]);
@@ -103,5 +104,7 @@ describe('ingest pipeline (real PostgreSQL)', () => {
     assert.deepEqual(hourly.rows, [{ sum: 1, n: 3 }]);
     const daily = await db.pool.query(`SELECT sum FROM rollup_daily WHERE channel_id = 3 AND bucket = '2026-01-14T21:00:00Z'`);
     assert.equal(daily.rows[0].sum, 2);
+    const monthly = await db.pool.query(`SELECT days, days_sum::text FROM rollup_monthly WHERE channel_id = 3 AND bucket = '2025-12-31T21:00:00Z'`);
+    assert.deepEqual(monthly.rows, [{ days: 2, days_sum: '4.000' }]);
   });
 });

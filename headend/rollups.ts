@@ -55,22 +55,39 @@ export async function runRollups(pool: pg.Pool, limit = 50_000): Promise<RollupR
        ${UPSERT}`,
     );
     const days = await rollUp(c, 'rollup_hourly', 'rollup_daily', 'day', `SELECT DISTINCT meter_id, date_trunc('day', hour, '${ZONE}') AS bucket FROM rollup_touched`);
-    const months = await rollUp(c, 'rollup_daily', 'rollup_monthly', 'month', `SELECT DISTINCT meter_id, date_trunc('month', hour, '${ZONE}') AS bucket FROM rollup_touched`);
+    const months = await rollUp(c, 'rollup_daily', 'rollup_monthly', 'month', `SELECT DISTINCT meter_id, date_trunc('month', hour, '${ZONE}') AS bucket FROM rollup_touched`, MONTH_DAYS);
     return { hours: claimed.rowCount, days, months };
   });
 }
 
-async function rollUp(c: pg.PoolClient, from: string, to: string, unit: 'day' | 'month', touched: string): Promise<number> {
+/**
+ * A month row also counts its days and sums them as billing reads a day (rounded to 3 places), so a bill run can
+ * take one month row instead of its days when all are there (migration 0027, docs/billing.md).
+ */
+const MONTH_DAYS = { cols: ['days', 'days_sum'], agg: 'count(*), sum(round(s.sum::numeric, 3))' };
+
+async function rollUp(c: pg.PoolClient, from: string, to: string, unit: 'day' | 'month', touched: string, extra?: { cols: string[]; agg: string }): Promise<number> {
+  const cols = extra ? `${COLS.slice(0, -1)}, ${extra.cols.join(', ')})` : COLS;
+  const upsert = extra ? `${UPSERT}, ${extra.cols.map((col) => `${col} = EXCLUDED.${col}`).join(', ')}` : UPSERT;
   const { rowCount } = await c.query(
-    `INSERT INTO ${to} ${COLS}
+    `INSERT INTO ${to} ${cols}
      SELECT t.meter_id, ch.id, t.bucket, x.*
      FROM (${touched}) t CROSS JOIN channel ch CROSS JOIN LATERAL (
-       SELECT ${AGG_FROM_ROLLUP} FROM ${from} s
+       SELECT ${AGG_FROM_ROLLUP}${extra ? `, ${extra.agg}` : ''} FROM ${from} s
        WHERE s.meter_id = t.meter_id AND s.channel_id = ch.id AND s.bucket >= t.bucket AND s.bucket < (t.bucket AT TIME ZONE '${ZONE}' + interval '1 ${unit}') AT TIME ZONE '${ZONE}'
        HAVING count(*) > 0) x
-     ${UPSERT}`,
+     ${upsert}`,
   );
   return rowCount ?? 0;
+}
+
+/**
+ * Month rows of the given meters and month recomputed from their daily rows, as the worker does: for callers that
+ * wrote daily rows themselves (the billing bench's set-up; there is no other writer of rollups).
+ */
+export async function rollUpMonthsFromDays(db: pg.PoolClient | pg.Pool, meters: { from: number; to: number }, monthStart: Date): Promise<number> {
+  const touched = `SELECT meter_id, '${monthStart.toISOString()}'::timestamptz AS bucket FROM generate_series(${Math.trunc(meters.from)}, ${Math.trunc(meters.to)}) meter_id`;
+  return rollUp(db as pg.PoolClient, 'rollup_daily', 'rollup_monthly', 'month', touched, MONTH_DAYS);
 }
 
 /** Runs `runRollups` every `intervalMs` until stopped; drains everything pending on each tick. */

@@ -6,7 +6,7 @@
  */
 import type pg from 'pg';
 import { AboneError } from '../../platform/errors.ts';
-import { combineTariffs, dailyUsage, rate, rateUsage, type BillJson, type Tariff } from '../../billing-core/index.ts';
+import { combineTariffs, dailyUsage, dayTotalUsage, oneVersionOver, rate, rateUsage, type BillJson, type Tariff } from '../../billing-core/index.ts';
 import { openAccounts, postEntries, type EntryInput } from '../ledger/index.ts';
 import type { BillingMonth } from './billing-month.ts';
 import type { Billable } from './billables.ts';
@@ -55,6 +55,7 @@ type Gas = { correctionFactor: string; calorificValue: string } | undefined;
 function rateUsageOf(tariff: Tariff, b: Billable, unit: string, month: BillingMonth, u: SourceUsage, gas: Gas): BillJson {
   const head = { from: b.from, to: b.to, cycle: { from: month.from, to: month.to }, ...(gas && tariff.commodity === 'gas' && { gas }) };
   if (u.kind === 'register') return rate(tariff, { unit, ...head, reads: { start: u.start, end: u.end, digits: u.digits } });
+  if (u.kind === 'month') return rateUsage(tariff, dayTotalUsage({ unit: unit as Tariff['unit'], ...head, quantity: u.quantity }));
   return rateUsage(tariff, dailyUsage({ unit: unit as Tariff['unit'], ...head, days: u.days }));
 }
 
@@ -91,17 +92,29 @@ function rateOne(b: Billable, month: BillingMonth, tariffs: Map<string, StoredTa
     return { b, source: 'none', state: 'outsorted', reason: 'rating_error', detail: code ? `tariff ${code} is not stored` : 'no tariff assigned' };
   }
   if (!usage) return { b, tariff, source: 'none', state: 'outsorted', reason: 'no_usage', detail: 'no interval data nor register reads in the period' };
+  const source = usage.kind === 'register' ? 'register' : 'interval';
   const negativeDay = usage.kind === 'interval' && usage.days.some((d) => d.value.startsWith('-'));
-  if (negativeDay) return { b, tariff, source: usage.kind, state: 'outsorted', reason: 'negative', detail: 'a day with negative consumption' };
+  if (negativeDay) return { b, tariff, source, state: 'outsorted', reason: 'negative', detail: 'a day with negative consumption' };
   let bill: BillJson;
   try {
     bill = rateUsageOf(over.tariff, b, tariff.unit, month, usage, gas);
   } catch (err) {
     if (!(err instanceof AboneError)) throw err;
-    return { b, tariff, source: usage.kind, state: 'outsorted', reason: 'rating_error', detail: err.message.slice(0, 500) };
+    return { b, tariff, source, state: 'outsorted', reason: 'rating_error', detail: err.message.slice(0, 500) };
   }
   const held = outsortReason({ status: b.status, consumption: bill.consumption.quantity, gross: bill.totals.gross, anyNegativeDay: false, average });
-  return { b, tariff, source: usage.kind, bill, state: held ? 'outsorted' : 'posted', reason: held?.reason, detail: held?.detail };
+  return { b, tariff, source, bill, state: held ? 'outsorted' : 'posted', reason: held?.reason, detail: held?.detail };
+}
+
+/**
+ * Whether the billed days can be rated from their total: one stored tariff code over all of them, with one version
+ * in force throughout (no price or tax change inside), so the period is one slice. Anything else is cut into slices
+ * by day and needs the days.
+ */
+export function ratesFromTotal(b: Billable, tariffs: Map<string, StoredTariff>): boolean {
+  if (b.tariffs.length !== 1) return false;
+  const stored = tariffs.get(b.tariffs[0].code);
+  return stored !== undefined && b.tariffs[0].from === b.from && b.tariffs[0].to === b.to && oneVersionOver(stored.tariff, b.from, b.to);
 }
 
 type GasMap = Awaited<ReturnType<typeof gasFactors>>;
@@ -122,7 +135,7 @@ export async function accrueBatch(c: pg.PoolClient, month: BillingMonth, billabl
   const tariffs = opts.tariffs ?? new Map<string, StoredTariff>();
   const wanted = [...new Set(billables.flatMap((b) => [...(b.tariffCode ? [b.tariffCode] : []), ...b.tariffs.map((t) => t.code)]).filter((t) => !tariffs.has(t)))];
   if (wanted.length) for (const [code, t] of await loadTariffs(c, wanted)) tariffs.set(code, t);
-  const usage = await loadUsage(c, month, billables);
+  const usage = await loadUsage(c, month, billables, (b) => ratesFromTotal(b, tariffs));
   lap('usage');
   const [averages, gas, accounts] = [await earlierAverages(c, month.period, ids), await gasFactors(c, month.period), await openAccounts(c, ids.map(String))];
   lap('averages, accounts');

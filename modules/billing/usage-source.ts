@@ -22,7 +22,12 @@ export interface RegisterUsage {
   end: string;
   digits: number;
 }
-export type SourceUsage = IntervalUsage | RegisterUsage;
+/** Every day of the month from its monthly rollup: the days' sum, each day rounded to 3 places (decimal text). */
+export interface MonthUsage {
+  kind: 'month';
+  quantity: string;
+}
+export type SourceUsage = IntervalUsage | RegisterUsage | MonthUsage;
 
 // The meters each subscription had over its billed time (from the subscriptions door), as a table for the join.
 const FITTINGS = `
@@ -43,10 +48,15 @@ function fittingParams(billables: Billable[]): [number[], number[], Date[], Date
   return p;
 }
 
-export async function loadUsage(db: pg.Pool | pg.PoolClient, month: BillingMonth, billables: Billable[]): Promise<Map<number, SourceUsage>> {
-  const ids = billables.map((b) => b.subscriptionId);
-  const out = new Map<number, SourceUsage>();
-  if (!ids.length) return out;
+/**
+ * Usage of each subscription. `byTotal` says which subscriptions may be rated from the month's total (their tariff
+ * is one version over the whole month: billing-core's oneVersionOver); of those, the ones with the whole month on one
+ * meter whose monthly rollup counts every day of the month get it from that one row (monthUsage), the rest from days.
+ */
+export async function loadUsage(db: pg.Pool | pg.PoolClient, month: BillingMonth, billables: Billable[], byTotal: (b: Billable) => boolean = () => false): Promise<Map<number, SourceUsage>> {
+  const out = await monthUsage(db, month, billables.filter((b) => wholeMonthOnOneMeter(b, month) && byTotal(b)));
+  const rest = out.size ? billables.filter((b) => !out.has(b.subscriptionId)) : billables;
+  if (!rest.length) return out;
   // One text per subscription, 'ms=value,ms=value,…': split in JavaScript it costs a fraction of two arrays through
   // pg's array parser.
   const { rows } = await db.query<{ sub_id: number; days: string }>(
@@ -60,9 +70,9 @@ export async function loadUsage(db: pg.Pool | pg.PoolClient, month: BillingMonth
           AND r.bucket + interval '1 day' > f.installed_at AND r.bucket < f.removed_at
         GROUP BY f.sub_id, r.bucket) d
      GROUP BY sub_id`,
-    ((f) => [f[0], month.fromTs, month.toTs, f[1], f[2], f[3]])(fittingParams(billables)),
+    ((f) => [f[0], month.fromTs, month.toTs, f[1], f[2], f[3]])(fittingParams(rest)),
   );
-  const windows = new Map(billables.map((b) => [b.subscriptionId, [dayStart(b.from), dayStart(b.to)]]));
+  const windows = new Map(rest.map((b) => [b.subscriptionId, [dayStart(b.from), dayStart(b.to)]]));
   for (const r of rows) {
     const [lo, hi] = windows.get(Number(r.sub_id))!;
     const days: IntervalUsage['days'] = [];
@@ -73,9 +83,39 @@ export async function loadUsage(db: pg.Pool | pg.PoolClient, month: BillingMonth
     }
     if (days.length) out.set(Number(r.sub_id), { kind: 'interval', days });
   }
-  if (out.size < ids.length) for (const [id, u] of await registerUsage(db, month, billables.filter((b) => !out.has(b.subscriptionId)))) out.set(id, u);
+  if (out.size < billables.length) for (const [id, u] of await registerUsage(db, month, billables.filter((b) => !out.has(b.subscriptionId)))) out.set(id, u);
   return out;
 }
+
+/** The contract holds the whole month and one meter was fitted all of it (a meter exchange needs the days). */
+function wholeMonthOnOneMeter(b: Billable, month: BillingMonth): boolean {
+  return b.from === month.from && b.to === month.to && b.meters.length === 1 && b.meters[0].from.getTime() <= month.fromTs.getTime() && b.meters[0].to.getTime() >= month.toTs.getTime();
+}
+
+/**
+ * The month's interval consumption from its monthly rollup row, when that row was rolled up from every day of the
+ * month (`days`, migration 0027) and no reading in it was negative (so no day was: the daily path would hold the
+ * bill). `days_sum` is the sum of the days each rounded to 3 places, exactly what the days would give; the worker
+ * writes it with the days it sums, in one transaction. A month with a day missing has no such row and is read by
+ * days, where billing-core estimates the missing ones.
+ */
+async function monthUsage(db: pg.Pool | pg.PoolClient, month: BillingMonth, billables: Billable[]): Promise<Map<number, SourceUsage>> {
+  const out = new Map<number, SourceUsage>();
+  if (!billables.length) return out;
+  const { rows } = await db.query<{ sub_id: string; q: string }>(
+    `SELECT x.sub_id, r.days_sum::text AS q
+       FROM unnest($1::bigint[], $2::int[]) AS x(sub_id, meter_id)
+       JOIN meter m ON m.id = x.meter_id
+       JOIN channel ci ON ci.code = CASE m.commodity WHEN 'electricity' THEN 'energy_interval' ELSE 'consumption' END
+       JOIN rollup_monthly r ON r.meter_id = x.meter_id AND r.channel_id = ci.id AND r.bucket = $3
+      WHERE r.days = $4 AND r.min >= 0 AND r.days_sum IS NOT NULL`,
+    [billables.map((b) => b.subscriptionId), billables.map((b) => b.meters[0].meterId), month.fromTs, monthDays(month)],
+  );
+  for (const r of rows) out.set(Number(r.sub_id), { kind: 'month', quantity: r.q });
+  return out;
+}
+
+const monthDays = (month: BillingMonth) => Math.round((Date.parse(`${month.to}T00:00:00Z`) - Date.parse(`${month.from}T00:00:00Z`)) / 86_400_000);
 
 /**
  * Start of a local day in ms, remembered: a shard's subscriptions share a handful of dates, and each zone lookup
