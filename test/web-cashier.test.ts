@@ -9,7 +9,8 @@
  * days: 1,000 × 0.037 × 20 / 30 = 24.666… → 24.67; the new one none. Open 1,271.75, fees 24.67, payable 1,296.42.
  * She pays 100.00 in cash on the new bill: 171.75 of it is left, payable now 1,000 + 24.67 + 171.75 = 1,196.42.
  * Then 50.00 by card on the same bill (121.75 left), which the supervisor cancels (171.75 again). The drawer opened
- * with 200.00: it should hold 200.00 + 100.00 cash = 300.00 (the card money never was in it); 300.00 is counted.
+ * with 200.00: it should hold 200.00 + 100.00 cash = 300.00 (the card money never was in it); 300.00 is counted. The
+ * supervisor finds the card payment from the day's close, through the drawer's payments.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -168,13 +169,26 @@ describe('web console cashier desk in a real browser', function () {
 
   it('lets the supervisor cancel today\'s card payment with a reason; the bill opens again by its amount', async () => {
     const page = await loginAs('sef');
-    await page.getByLabel('Abone numarası', { exact: true }).fill(subscriptionId);
-    await page.getByRole('button', { name: 'Borcu göster' }).click();
+    // From the day's close: the cashier's drawer, open, should hold 300,00; its two payments, newest first.
+    const drawer = page.getByTestId('daily-drawers').locator('tbody tr');
+    await drawer.first().getByText('vezne').waitFor();
+    assert.deepEqual((await drawer.allInnerTexts()).map((r) => r.split('\t').map((s) => s.trim()).slice(1, 7)), [['MERKEZ', 'vezne', '300,00 ₺', '—', '—', 'AÇIK']]);
+    await drawer.first().getByRole('button', { name: /tahsilatlarını göster$/ }).click();
+    const takings = page.getByTestId('drawer-payments').locator('tbody tr');
+    await takings.nth(1).waitFor();
+    assert.deepEqual(
+      (await takings.allInnerTexts()).map((r) => r.split('\t').map((s) => s.trim())).map((c) => [c[0], c[1], c[3], c[4], c[5]]),
+      [[`MERKEZ-${today().year}-000002`, subscriptionId, 'kredi kartı', '50,00 ₺', 'GEÇERLİ'], [`MERKEZ-${today().year}-000001`, subscriptionId, 'nakit', '100,00 ₺', 'GEÇERLİ']],
+    );
     await page.getByRole('button', { name: 'MERKEZ-' + today().year + '-000002 makbuzlu ödemeyi iptal et' }).click();
     await page.getByRole('dialog').getByLabel('İptal gerekçesi').fill('Kart sahibi tutara itiraz etti');
     await page.getByRole('dialog').getByRole('button', { name: 'Ödemeyi iptal et' }).click();
+    await page.getByTestId('drawer-payments').locator(`tr[data-payment-id="${cardPayment}"]`).getByText('İptal edildi').waitFor();
+    // The subscriber's debt: the card's 50,00 is open again, 121,75 + 50,00.
+    await page.getByLabel('Abone numarası', { exact: true }).fill(subscriptionId);
+    await page.getByRole('button', { name: 'Borcu göster' }).click();
     await page.getByTestId('desk-payments').locator(`tr[data-payment-id="${cardPayment}"]`).getByText('İptal edildi').waitFor();
-    await page.getByTestId('total-payable').filter({ hasText: '1.196,42 ₺' }).waitFor(); // 121,75 + 50,00 open again
+    await page.getByTestId('total-payable').filter({ hasText: '1.196,42 ₺' }).waitFor();
     assert.equal(await openOf(newBill), '171.75');
     const { rows } = await db.pool.query(`SELECT actor, reason FROM collections_payment_cancellation WHERE payment_id = $1`, [cardPayment]);
     assert.deepEqual(rows, [{ actor: 'sef', reason: 'Kart sahibi tutara itiraz etti' }]);
@@ -204,5 +218,13 @@ describe('web console cashier desk in a real browser', function () {
     await expectAccessible(page, 'cashier desk, drawer closed');
     await page.screenshot({ path: path.join(SHOTS, 'cashier-close.png') });
     await page.context().close();
+
+    // The supervisor's daily close shows the drawer closed, 300,00 counted as expected.
+    const sef = await loginAs('sef');
+    const row = sef.getByTestId('daily-drawers').locator('tbody tr').first();
+    await row.getByText('Kapandı').waitFor();
+    assert.deepEqual((await row.innerText()).split('\t').map((s) => s.trim()).slice(1, 7), ['MERKEZ', 'vezne', '300,00 ₺', '300,00 ₺', '0,00 ₺', 'KAPANDI']);
+    await expectAccessible(sef, 'daily close');
+    await sef.context().close();
   });
 });

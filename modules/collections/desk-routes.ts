@@ -132,13 +132,19 @@ export function deskRoutes(app: App, deps: { pool: pg.Pool }): void {
     '/api/v1/collections/payments',
     {
       config: { permission: 'collections.read' },
-      schema: { summary: 'A subscriber\'s payments, newest first, a page at a time', querystring: z.object({ subscriptionId: SubscriptionId, before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+      schema: {
+        summary: 'A subscriber\'s payments, or a drawer\'s (for the supervisor\'s daily close), newest first, a page at a time',
+        querystring: z
+          .object({ subscriptionId: SubscriptionId.optional(), drawerId: ById.shape.id.optional(), before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) })
+          .refine((q) => (q.subscriptionId === undefined) !== (q.drawerId === undefined), 'give a subscriptionId or a drawerId, one of the two'),
+      },
     },
     async (req) => {
+      const [column, key] = req.query.drawerId !== undefined ? ['p.drawer_id', req.query.drawerId] : ['p.subscription_id', req.query.subscriptionId];
       const { rows } = await pool.query(
         `SELECT ${PAYMENT_COLUMNS}, (x.payment_id IS NOT NULL) AS cancelled FROM collections_payment p LEFT JOIN collections_payment_cancellation x ON x.payment_id = p.id
-         WHERE p.subscription_id = $1 AND ($2::bigint IS NULL OR p.id < $2) ORDER BY p.id DESC LIMIT $3`,
-        [req.query.subscriptionId, req.query.before ?? null, req.query.limit],
+         WHERE ${column} = $1 AND ($2::bigint IS NULL OR p.id < $2) ORDER BY p.id DESC LIMIT $3`,
+        [key, req.query.before ?? null, req.query.limit],
       );
       return { payments: rows, next: rows.length === req.query.limit ? rows[rows.length - 1].id : null };
     },

@@ -83,6 +83,17 @@ describe('collections: the cashier desk', function () {
       { channel: 'cash', count: 2, total: '1324.67' },
     ]);
     assert.deepEqual(daily.cancelled, [{ channel: 'cash', count: 1, total: '50.00' }]);
+
+    // The supervisor goes from the daily close to the drawer's payments, newest first, two to a page.
+    const first = (await call('GET', `/api/v1/collections/payments?drawerId=${drawerId}&limit=2`, supervisor)).json();
+    assert.deepEqual(first.payments.map((p: any) => [p.subscriptionId, p.channel, p.amount, p.cancelled]), [['DESK-2', 'cash', '50.00', true], ['DESK-2', 'card_instalment', '80.00', false]]);
+    const rest = (await call('GET', `/api/v1/collections/payments?drawerId=${drawerId}&limit=2&before=${first.next}`, supervisor)).json();
+    assert.deepEqual(rest.payments.map((p: any) => [p.subscriptionId, p.channel, p.amount, p.receiptNo]), [['DESK-1', 'cash', '1274.67', receipt.receiptNo]]);
+    for (const query of ['', `subscriptionId=DESK-1&drawerId=${drawerId}`, 'drawerId=0']) {
+      const refused = await call('GET', `/api/v1/collections/payments?${query}`, supervisor);
+      assert.equal(refused.statusCode, 400, query);
+      assert.equal(refused.json().code, 'ABONE_ERR_HTTP_VALIDATION', query);
+    }
   });
 
   it('refuses bad desk input by field and a payment into another cashier\'s drawer', async () => {

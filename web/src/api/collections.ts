@@ -71,3 +71,12 @@ export interface Payment {
   cancelled: boolean | { at: string; by: string; reason: string } | null;
   replayed?: boolean;
 }
+
+/** The daily close of one day: every drawer opened that day (of one office or all), with its report. */
+export interface DailyReport {
+  date: string;
+  office: string | null;
+  drawers: DrawerReport[];
+  byMethod: MethodTotal[];
+  cancelled: MethodTotal[];
+}

@@ -1,11 +1,13 @@
 /**
  * The cashier desk (Vezne), a cashier's whole day on one screen: open the drawer with its float, find the subscriber
  * (by number or by name), see what is owed today with late fees, take cash or card, hand over the receipt, and in the
- * evening count and close the drawer. The subscription in hand stays in the URL, so a reload keeps it.
+ * evening count and close the drawer; a supervisor also sees the day's drawers and their payments. The subscription in hand stays in the URL, so a reload keeps it.
  */
 import { useState } from 'react';
 import { Button, Grid, Group, Stack, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { useCan } from '../auth/session.tsx';
+import { DailyClosePanel } from './DailyClosePanel.tsx';
 import { DebtPanel } from './DebtPanel.tsx';
 import { DrawerPanel, useCurrentDrawer } from './DrawerPanel.tsx';
 import { FindSubscription } from './FindSubscription.tsx';
@@ -13,6 +15,7 @@ import { FindSubscription } from './FindSubscription.tsx';
 export function CashierScreen() {
   const { t } = useTranslation();
   const drawer = useCurrentDrawer();
+  const supervises = useCan('collections.cancel');
   const [chosen, setChosen] = useState<{ id: string; label: string } | null>(() => {
     const id = new URLSearchParams(location.search).get('subscription');
     return id ? { id, label: t('cashier.subscriptionN', { id }) } : null;
@@ -49,6 +52,7 @@ export function CashierScreen() {
           )}
         </Grid.Col>
       </Grid>
+      {supervises && <DailyClosePanel />}
     </Stack>
   );
 }

@@ -80,7 +80,7 @@ export function DebtPanel({ subscriptionId, label, drawer }: { subscriptionId: s
           {debt.data && <PaymentForm key={subscriptionId} debt={debt.data} chosen={chosen} drawer={drawer} onTaken={() => setChosen([])} />}
         </Stack>
       </Card>
-      <PaymentsList subscriptionId={subscriptionId} />
+      <PaymentsList of={{ subscriptionId }} />
     </Stack>
   );
 }

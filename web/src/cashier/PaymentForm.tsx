@@ -60,7 +60,7 @@ export function PaymentForm({ debt, chosen, drawer, onTaken }: { debt: Debt; cho
       onTaken();
       await Promise.all([
         qc.invalidateQueries({ queryKey: ['debt', debt.subscriptionId] }),
-        qc.invalidateQueries({ queryKey: ['desk-payments', debt.subscriptionId] }),
+        qc.invalidateQueries({ queryKey: ['desk-payments'] }), // the subscriber's list and a drawer's
         qc.invalidateQueries({ queryKey: ['drawer'] }),
       ]);
     });

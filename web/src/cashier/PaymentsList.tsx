@@ -1,9 +1,9 @@
 /**
- * The subscriber's payments, newest first, a page at a time (keyset): each with its receipt PDF. A supervisor
+ * A subscriber's payments, or a drawer's (the supervisor's daily close), newest first, a page at a time (keyset): each with its receipt PDF. A supervisor
  * (`collections.cancel`) may cancel a desk payment of today, giving a reason; its items open again and the drawer's
  * expected cash drops by it. Other channels' payments are cancelled by their channel, older ones not at all.
  */
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { Anchor, Badge, Button, Card, Group, Modal, Stack, Table, Textarea, Title } from '@mantine/core';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -20,14 +20,20 @@ const PAGE = 10;
 /** Today in the utility's calendar (Europe/Istanbul), as the server dates a payment's business day. */
 const businessToday = () => new Date().toLocaleDateString('en-CA', { timeZone: BUSINESS_ZONE });
 
-export function PaymentsList({ subscriptionId }: { subscriptionId: string }) {
+/** Whose payments: a subscription's (the desk) or a drawer's (the daily close). */
+export type PaymentsOf = { subscriptionId: string } | { drawerId: number };
+
+export function PaymentsList({ of }: { of: PaymentsOf }) {
   const { t, i18n } = useTranslation();
+  const titleId = useId();
+  const byDrawer = 'drawerId' in of;
+  const filter = byDrawer ? `drawerId=${of.drawerId}` : `subscriptionId=${encodeURIComponent(of.subscriptionId)}`;
   const mayCancel = useCan('collections.cancel');
   const [cursors, setCursors] = useState<Array<number | null>>([null]); // the `before` of each page seen
   const page = cursors.length - 1;
   const list = useQuery({
-    queryKey: ['desk-payments', subscriptionId, cursors[page]],
-    queryFn: () => api<{ payments: Payment[]; next: number | null }>(`/api/v1/collections/payments?subscriptionId=${encodeURIComponent(subscriptionId)}&limit=${PAGE}${cursors[page] ? `&before=${cursors[page]}` : ''}`),
+    queryKey: ['desk-payments', filter, cursors[page]],
+    queryFn: () => api<{ payments: Payment[]; next: number | null }>(`/api/v1/collections/payments?${filter}&limit=${PAGE}${cursors[page] ? `&before=${cursors[page]}` : ''}`),
     placeholderData: keepPreviousData,
   });
   const [cancelling, setCancelling] = useState<Payment | null>(null);
@@ -35,16 +41,17 @@ export function PaymentsList({ subscriptionId }: { subscriptionId: string }) {
   const onPage = (p: number) => setCursors((c) => (p < page ? c.slice(0, p + 1) : [...c, list.data?.next ?? null]));
   const m = (s: string) => formatMoney(s, i18n.language);
   return (
-    <Card withBorder component="section" aria-labelledby="payments-title">
+    <Card withBorder component="section" aria-labelledby={titleId}>
       <Stack>
-        <Title order={2} size="h4" id="payments-title">
-          {t('cashier.payments')}
+        <Title order={2} size="h4" id={titleId}>
+          {byDrawer ? t('cashier.drawerPayments', { id: of.drawerId }) : t('cashier.payments')}
         </Title>
         <ErrorText error={list.error} />
-        <Table data-testid="desk-payments">
+        <Table data-testid={byDrawer ? 'drawer-payments' : 'desk-payments'}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('cashier.receipt')}</Table.Th>
+              {byDrawer && <Table.Th>{t('cashier.number')}</Table.Th>}
               <Table.Th>{t('account.date')}</Table.Th>
               <Table.Th>{t('cashier.method')}</Table.Th>
               <Table.Th ta="right">{t('account.amount')}</Table.Th>
@@ -60,6 +67,7 @@ export function PaymentsList({ subscriptionId }: { subscriptionId: string }) {
                     {p.receiptNo ?? p.id}
                   </Anchor>
                 </Table.Td>
+                {byDrawer && <Table.Td>{p.subscriptionId}</Table.Td>}
                 <Table.Td>{formatTime(p.takenAt, i18n.language)}</Table.Td>
                 <Table.Td>{t(`deskMethod.${p.channel}`, { defaultValue: p.channel })}</Table.Td>
                 <Table.Td ta="right">{m(p.amount)}</Table.Td>
