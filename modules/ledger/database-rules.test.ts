@@ -81,6 +81,56 @@ describe('ledger: the database enforces balance and append-only', function () {
     await inTx((c) => insertEntry(c, 'sql-balanced', [['bank_clearing', '100.00', '0'], ['receivables', '0', '100.00']]));
   });
 
+  it('checks the balance once per transaction over all its entries, also after an early check and around savepoints', async () => {
+    const before = await ledgerRowCounts(db.pool);
+    const entry = async (c: pg.PoolClient, key: string, debit: string, credit: string): Promise<number> => {
+      const { rows } = await c.query(`INSERT INTO ledger_entry (idempotency_key, kind, account_id, business_date) VALUES ($1, 'payment', $2, '2026-02-01') RETURNING id`, [key, accountId]);
+      await c.query(`INSERT INTO ledger_line (entry_id, line_no, gl_account, account_id, debit, credit) VALUES ($1, 1, 'bank_clearing', NULL, $3, 0), ($1, 2, 'receivables', $2, 0, $4)`, [rows[0].id, accountId, debit, credit]);
+      return rows[0].id;
+    };
+    // Three entries in one transaction, the second 0.01 off: the one check names it.
+    let bad = 0;
+    await assert.rejects(
+      inTx(async (c) => {
+        await entry(c, 'tx-a', '10.00', '10.00');
+        bad = await entry(c, 'tx-b', '20.00', '19.99');
+        await entry(c, 'tx-c', '30.00', '30.00');
+      }),
+      (err: any) => err.code === '23514' && err.constraint === 'ledger_entry_balanced' && err.message === `ledger entry ${bad} does not balance: 2 lines, debit 20.00, credit 19.99`,
+    );
+    // A check run early by SET CONSTRAINTS … IMMEDIATE passes the first entry; an entry written after it queues another.
+    await assert.rejects(
+      inTx(async (c) => {
+        await entry(c, 'tx-early-1', '10.00', '10.00');
+        await c.query('SET CONSTRAINTS ledger_entry_balanced IMMEDIATE');
+        await c.query('SET CONSTRAINTS ledger_entry_balanced DEFERRED');
+        await entry(c, 'tx-early-2', '5.00', '4.00');
+      }),
+      /does not balance: 2 lines, debit 5.00, credit 4.00/,
+    );
+    // A check queued inside a savepoint that is rolled back is forgotten with it: the next entry queues its own.
+    await assert.rejects(
+      inTx(async (c) => {
+        await c.query('SAVEPOINT s');
+        await entry(c, 'tx-sp-1', '10.00', '10.00');
+        await c.query('ROLLBACK TO SAVEPOINT s');
+        await entry(c, 'tx-sp-2', '7.00', '6.00');
+      }),
+      /does not balance: 2 lines, debit 7.00, credit 6.00/,
+    );
+    assert.deepEqual(await ledgerRowCounts(db.pool), before);
+    // Balanced entries around a rolled-back savepoint commit; the rolled-back one is gone.
+    await inTx(async (c) => {
+      await entry(c, 'tx-ok-1', '1.00', '1.00');
+      await c.query('SAVEPOINT s');
+      await entry(c, 'tx-ok-gone', '2.00', '1.00');
+      await c.query('ROLLBACK TO SAVEPOINT s');
+      await entry(c, 'tx-ok-2', '3.00', '3.00');
+    });
+    const { rows } = await db.pool.query(`SELECT idempotency_key FROM ledger_entry WHERE idempotency_key LIKE 'tx-ok-%' ORDER BY 1`);
+    assert.deepEqual(rows.map((r) => r.idempotency_key), ['tx-ok-1', 'tx-ok-2']);
+  });
+
   it('refuses, per statement, rows naming a parent that does not exist or an entry claiming another transaction', async () => {
     const itemless = (await postEntry(db.pool, paymentInput(accountId, 'sql-parents-pay', '10.00', '2026-02-01'))).id;
     const before = await ledgerRowCounts(db.pool);
