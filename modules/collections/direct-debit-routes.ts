@@ -1,7 +1,8 @@
 /**
  * HTTP routes for direct debit orders, due-date collection lists and result files (permission
  * `collections.direct_debit`, the back office that exchanges files with the banks). Every change is audited in its
- * own transaction.
+ * own transaction. Payers' IBANs are shown masked; the list file for the bank carries them whole, and its download is
+ * audited.
  */
 import { z } from 'zod';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -11,6 +12,8 @@ import { actorName, actorOf, audit, type Actor } from '../access/index.ts';
 import { activateOrder, approveOrder, cancelOrder, loadOrder, ordersOfSubscription, requestOrder, type DirectDebitOrder } from './direct-debit.ts';
 import { buildCollectionList, importResults, loadCollectionList, type ResultLine } from './direct-debit-list.ts';
 import { collectionListCsv, parseResultCsv } from './direct-debit-file.ts';
+import { listView, orderView } from './iban-views.ts';
+import { withTransaction } from '../../platform/db/pool.ts';
 
 type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 
@@ -30,24 +33,24 @@ export function directDebitRoutes(app: App, deps: { pool: pg.Pool }): void {
     async (req, reply) => {
       const actor = actorOf(req);
       const order = await requestOrder(pool, { ...req.body, actor: actorName(actor) }, audited(req, actor, 'request'));
-      return reply.status(201).send(order);
+      return reply.status(201).send(orderView(order));
     },
   );
 
   app.get(
     '/api/v1/direct-debit/orders',
     { config: PERM, schema: { summary: "A subscription's direct debit orders, newest first", querystring: z.object({ subscriptionId: z.string().min(1).max(64) }) } },
-    async (req) => ({ items: await ordersOfSubscription(pool, req.query.subscriptionId) }),
+    async (req) => ({ items: (await ordersOfSubscription(pool, req.query.subscriptionId)).map(orderView) }),
   );
 
-  app.get('/api/v1/direct-debit/orders/:id', { config: PERM, schema: { summary: 'A direct debit order with its history', params: ById } }, async (req) => loadOrder(pool, req.params.id));
+  app.get('/api/v1/direct-debit/orders/:id', { config: PERM, schema: { summary: 'A direct debit order with its history', params: ById } }, async (req) => orderView(await loadOrder(pool, req.params.id)));
 
   app.post(
     '/api/v1/direct-debit/orders/:id/approve',
     { config: PERM, schema: { summary: 'Record the bank\'s approval of a requested order', params: ById, body: z.object({ bankReference: z.string().min(1).max(100).optional() }).optional() } },
     async (req) => {
       const actor = actorOf(req);
-      return approveOrder(pool, { id: req.params.id, bankReference: req.body?.bankReference, actor: actorName(actor) }, audited(req, actor, 'approve'));
+      return orderView(await approveOrder(pool, { id: req.params.id, bankReference: req.body?.bankReference, actor: actorName(actor) }, audited(req, actor, 'approve')));
     },
   );
 
@@ -56,7 +59,7 @@ export function directDebitRoutes(app: App, deps: { pool: pg.Pool }): void {
     { config: PERM, schema: { summary: 'Activate an approved order: its items go into collection lists from now on', params: ById } },
     async (req) => {
       const actor = actorOf(req);
-      return activateOrder(pool, { id: req.params.id, actor: actorName(actor) }, audited(req, actor, 'activate'));
+      return orderView(await activateOrder(pool, { id: req.params.id, actor: actorName(actor) }, audited(req, actor, 'activate')));
     },
   );
 
@@ -65,7 +68,7 @@ export function directDebitRoutes(app: App, deps: { pool: pg.Pool }): void {
     { config: PERM, schema: { summary: 'Cancel an order (by the subscriber or the bank); cancelling again changes nothing', params: ById, body: z.object({ reason: z.string().min(1).max(500) }) } },
     async (req) => {
       const actor = actorOf(req);
-      return cancelOrder(pool, { id: req.params.id, reason: req.body.reason, actor: actorName(actor) }, audited(req, actor, 'cancel'));
+      return orderView(await cancelOrder(pool, { id: req.params.id, reason: req.body.reason, actor: actorName(actor) }, audited(req, actor, 'cancel')));
     },
   );
 
@@ -76,11 +79,11 @@ export function directDebitRoutes(app: App, deps: { pool: pg.Pool }): void {
       const actor = actorOf(req);
       const list = await buildCollectionList(pool, { ...req.body, actor: actorName(actor) }, (c, l) =>
         audit(c, actor, { action: 'collections.direct_debit.list', entity: 'direct_debit_list', entityId: l.id, detail: { bank: l.bank, dueDate: l.dueDate, lines: l.lines.length, total: l.total }, correlationId: req.id, ip: req.ip }));
-      return reply.status(list.replayed ? 200 : 201).send(list);
+      return reply.status(list.replayed ? 200 : 201).send(listView(list));
     },
   );
 
-  app.get('/api/v1/direct-debit/lists/:id', { config: PERM, schema: { summary: 'A collection list with each line\'s result so far', params: ById } }, async (req) => loadCollectionList(pool, req.params.id));
+  app.get('/api/v1/direct-debit/lists/:id', { config: PERM, schema: { summary: 'A collection list with each line\'s result so far', params: ById } }, async (req) => listView(await loadCollectionList(pool, req.params.id)));
 
   app.post(
     '/api/v1/direct-debit/lists/:id/results',
@@ -103,6 +106,9 @@ export function directDebitRoutes(app: App, deps: { pool: pg.Pool }): void {
     { config: PERM, schema: { summary: 'The collection list as the CSV file the bank debits (line;reference;subscriber;iban;amount;due_date)', params: ById } },
     async (req, reply) => {
       const list = await loadCollectionList(pool, req.params.id);
+      const actor = actorOf(req);
+      await withTransaction(pool, (c) =>
+        audit(c, actor, { action: 'collections.direct_debit.file', entity: 'direct_debit_list', entityId: list.id, detail: { bank: list.bank, dueDate: list.dueDate, lines: list.lines.length, total: list.total }, correlationId: req.id, ip: req.ip }));
       return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="dd-${list.bank}-${list.dueDate}-${list.id}.csv"`).send(collectionListCsv(list));
     },
   );
@@ -117,7 +123,7 @@ export function directDebitRoutes(app: App, deps: { pool: pg.Pool }): void {
     );
   });
 
-  /** Every line recorded now is audited in its own transaction; unchanged and conflicting lines wrote nothing. */
+  /** Every line recorded now is audited in its chunk's transaction; unchanged and conflicting lines wrote nothing. */
   async function results(req: FastifyRequest, listId: number, lines: ResultLine[], bank: string | undefined) {
     const actor = actorOf(req);
     const answers = await importResults(pool, { listId, bank, lines, actor: actorName(actor) }, (c, a) =>

@@ -75,6 +75,9 @@ describe('collections: statement, suspense, field sync and direct debit routes',
     const req = await call('POST', '/api/v1/direct-debit/orders', clerk.cookie, { subscriptionId: 'H-4', bank: '0062', payerIban: 'TR900001200000000000777777' });
     assert.equal(req.statusCode, 201, req.body);
     const id = req.json().id;
+    // The payer's IBAN is shown masked, in every answer.
+    assert.equal(req.json().payerIban, 'TR90******************7777');
+    assert.deepEqual((await call('GET', '/api/v1/direct-debit/orders?subscriptionId=H-4', clerk.cookie)).json().items.map((o: any) => o.payerIban), ['TR90******************7777']);
     assert.equal((await call('POST', `/api/v1/direct-debit/orders/${id}/approve`, clerk.cookie, { bankReference: 'X1' })).json().status, 'approved');
     const dup = await call('POST', '/api/v1/direct-debit/orders', clerk.cookie, { subscriptionId: 'H-4', bank: '0010', payerIban: 'TR900001200000000000777777' });
     assert.deepEqual([dup.statusCode, dup.json().code], [409, 'ABONE_ERR_COLLECTIONS_DD_ORDER_EXISTS']);
@@ -88,6 +91,9 @@ describe('collections: statement, suspense, field sync and direct debit routes',
     const camt = await app.inject({ method: 'POST', url: '/api/v1/statements.camt053', headers: { cookie: clerk.cookie, 'content-type': 'application/xml' }, payload: xml });
     assert.equal(camt.statusCode, 201, camt.body);
     assert.deepEqual(camt.json().imports[0].lines.map((l: any) => l.outcome), ['matched', 'suspense', 'suspense', 'suspense', 'refused']);
+    // The payers' IBANs wait in suspense masked, as any view shows them.
+    const waiting = (await call('GET', '/api/v1/suspense?limit=500', clerk.cookie)).json().items.filter((i: any) => i.statementId === 'RAW-1');
+    assert.deepEqual(waiting.map((i: any) => i.payerIban), [null, 'TR91******************5555', 'TR85******************6543']);
     const csv = await app.inject({
       method: 'POST', url: `/api/v1/statements.csv?statementId=RAW-2&accountIban=${ACCOUNT}`, headers: { cookie: clerk.cookie, 'content-type': 'text/csv' },
       payload: 'date;amount;reference;iban;description\n11.01.2026;12,00;RAW2-1;;?\n',
@@ -106,9 +112,12 @@ describe('collections: statement, suspense, field sync and direct debit routes',
     const list = await call('POST', '/api/v1/direct-debit/lists', clerk.cookie, { bank: '0046', dueDate: '2026-03-10' });
     assert.equal(list.statusCode, 201, list.body);
     const id = list.json().id;
+    assert.deepEqual(list.json().lines.map((l: any) => [l.subscriptionId, l.payerIban]), [['H-6', 'TR90******************7777']]);
+    // The file for the bank carries the IBAN whole, so its download is audited.
     const file = await call('GET', `/api/v1/direct-debit/lists/${id}/file.csv`, clerk.cookie);
     assert.equal(file.headers['content-type'], 'text/csv; charset=utf-8');
     assert.equal(file.body, `line;reference;subscriber;iban;amount;due_date\r\n1;${id}-1;H-6;TR900001200000000000777777;80.00;2026-03-10\r\n`);
+    assert.deepEqual((await audits('collections.direct_debit.file')).map((a) => [a.actor, a.entity_id, a.detail.lines, a.detail.total]), [[clerk.username, String(id), 1, '80.00']]);
     const send = () => app.inject({ method: 'POST', url: `/api/v1/direct-debit/lists/${id}/results.csv?bank=0046`, headers: { cookie: clerk.cookie, 'content-type': 'text/csv' }, payload: 'line;status;reason_code;reason\n1;failed;ACCOUNT_CLOSED;Hesap kapalı\n' });
     const first = await send();
     assert.equal(first.statusCode, 200, first.body);

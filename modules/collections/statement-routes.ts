@@ -15,6 +15,7 @@ import { parseCsvStatement } from './csv-statement.ts';
 import { importStatement, loadStatementImport, type StatementImport } from './statement-import.ts';
 import type { ParsedStatement } from './statement-line.ts';
 import { listSuspense, loadSuspense, matchSuspense, refundSuspense } from './suspense.ts';
+import { suspenseView } from './iban-views.ts';
 
 type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 
@@ -94,13 +95,16 @@ export function statementRoutes(app: App, deps: { pool: pg.Pool }): void {
         querystring: z.object({ status: z.enum(['open', 'resolved', 'all']).optional(), limit: z.coerce.number().int().min(1).max(500).optional(), offset: z.coerce.number().int().min(0).optional() }),
       },
     },
-    async (req) => listSuspense(pool, req.query),
+    async (req) => {
+      const { total, items } = await listSuspense(pool, req.query);
+      return { total, items: items.map(suspenseView) };
+    },
   );
 
   app.get(
     '/api/v1/suspense/:id',
     { config: { permission: 'collections.statements' }, schema: { summary: 'One suspense item with its resolution', params: ById } },
-    async (req) => loadSuspense(pool, req.params.id),
+    async (req) => suspenseView(await loadSuspense(pool, req.params.id)),
   );
 
   app.post(
@@ -112,8 +116,8 @@ export function statementRoutes(app: App, deps: { pool: pg.Pool }): void {
     async (req) => {
       const actor = actorOf(req);
       const account = await accountForSubscription(pool, req.body.subscriptionId);
-      return matchSuspense(pool, { id: req.params.id, accountId: account.id, note: req.body.note, actor: actorName(actor) }, (c, item) =>
-        audit(c, actor, { action: 'collections.suspense.match', entity: 'suspense', entityId: item.id, detail: { subscriptionId: req.body.subscriptionId, paymentId: item.resolution?.paymentId, amount: item.amount, note: req.body.note }, correlationId: req.id, ip: req.ip }));
+      return suspenseView(await matchSuspense(pool, { id: req.params.id, accountId: account.id, note: req.body.note, actor: actorName(actor) }, (c, item) =>
+        audit(c, actor, { action: 'collections.suspense.match', entity: 'suspense', entityId: item.id, detail: { subscriptionId: req.body.subscriptionId, paymentId: item.resolution?.paymentId, amount: item.amount, note: req.body.note }, correlationId: req.id, ip: req.ip })));
     },
   );
 
@@ -125,8 +129,8 @@ export function statementRoutes(app: App, deps: { pool: pg.Pool }): void {
     },
     async (req) => {
       const actor = actorOf(req);
-      return refundSuspense(pool, { id: req.params.id, iban: req.body.iban, note: req.body.note, actor: actorName(actor) }, (c, item) =>
-        audit(c, actor, { action: 'collections.suspense.refund', entity: 'suspense', entityId: item.id, detail: { refundEntryId: item.resolution?.refundEntryId, refundIban: item.resolution?.refundIban, amount: item.amount, note: req.body.note }, correlationId: req.id, ip: req.ip }));
+      return suspenseView(await refundSuspense(pool, { id: req.params.id, iban: req.body.iban, note: req.body.note, actor: actorName(actor) }, (c, item) =>
+        audit(c, actor, { action: 'collections.suspense.refund', entity: 'suspense', entityId: item.id, detail: { refundEntryId: item.resolution?.refundEntryId, refundIban: suspenseView(item).resolution?.refundIban, amount: item.amount, note: req.body.note }, correlationId: req.id, ip: req.ip })));
     },
   );
 }
