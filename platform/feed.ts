@@ -39,13 +39,26 @@ export async function announce(db: Queryable, event: Omit<FeedEvent, 'at'> & { a
 /** Several events in one statement, delivered in this order at the commit (a burst of alarms and their orders). */
 export async function announceMany(db: Queryable, events: Array<Omit<FeedEvent, 'at'> & { at?: string }>): Promise<void> {
   if (!events.length) return;
-  const texts = events.map((event) => {
+  await db.query(`SELECT ${feedNotify(1, 2)}`, [FEED_CHANNEL, feedPayloads(events)]);
+}
+
+export const FEED_CHANNEL = CHANNEL;
+
+/** The payloads `announceMany` sends, for a statement that sends them itself with `feedNotify`. */
+export function feedPayloads(events: Array<Omit<FeedEvent, 'at'> & { at?: string }>): string[] {
+  return events.map((event) => {
     const full: FeedEvent = { ...event, at: event.at ?? new Date().toISOString() };
     const text = JSON.stringify(full);
     return Buffer.byteLength(text) > MAX_PAYLOAD_BYTES ? JSON.stringify({ ...full, data: { truncated: true } }) : text;
   });
-  await db.query('SELECT pg_notify($1, p.text) FROM unnest($2::text[]) WITH ORDINALITY AS p(text, n) ORDER BY p.n', [CHANNEL, texts]);
 }
+
+/**
+ * The NOTIFY of `announceMany` as the rest of a SELECT, for work that writes and announces in one round trip:
+ * parameter `channel` takes FEED_CHANNEL, `payloads` the `feedPayloads` (sent in their order). As a CTE it must be
+ * read (`(SELECT count(*) FROM feed)`), or PostgreSQL never runs it and nothing is sent.
+ */
+export const feedNotify = (channel: number, payloads: number) => `pg_notify($${channel}, p.text) FROM unnest($${payloads}::text[]) WITH ORDINALITY AS p(text, n) ORDER BY p.n`;
 
 export interface FeedListener {
   /** Resolves once the first LISTEN is in place (tests and start-up wait for it). */

@@ -1,25 +1,64 @@
 /**
  * Alarms in the database. The engine's transitions arrive in batches and are applied in one round trip
  * (`alarm_apply`, migration 0008) inside one transaction: a batch of a thousand transitions costs one statement, and
- * the ingest path never waits for it. Operators acknowledge and clear through the API; escalation is a periodic
- * statement. Every change is published on `alarmChanges$` after its transaction commits.
+ * the ingest path never waits for it. A batch that raises may carry another context's work in the same transaction
+ * (`AlarmWriteHook`). Operators acknowledge and clear through the API; escalation is a periodic statement. Every
+ * change is published on `alarmChanges$` after its transaction commits.
  */
 import type pg from 'pg';
-import { AboneError } from '../platform/errors.ts';
-import { withTransaction } from '../platform/db/pool.ts';
+import { AboneError, isTransient } from '../platform/errors.ts';
+import { escapeLiteral, withTransaction, withTransactionBegunBy } from '../platform/db/pool.ts';
+import { contextLogger } from '../platform/logger.ts';
 import { actorName, audit, type Actor } from '../modules/access/index.ts';
 import { publishAlarmChanges, toAlarm, type Alarm, type AlarmChange, type AlarmChangeKind } from './alarm.ts';
-import type { Transition } from './engine.ts';
+import type { MeterLookup, Transition } from './engine.ts';
 import type { Severity } from './rule-language.ts';
 
-export async function applyTransitions(pool: pg.Pool, transitions: Transition[], holdoffSeconds: number): Promise<AlarmChange[]> {
+const log = contextLogger('rules');
+
+/**
+ * Work of another context done in the alarm write's own transaction, wired by the composition root (the raised
+ * alarms' work orders): it commits with the alarms or not at all. It gets the changes the write made and the engine's
+ * knowledge of each meter; what it returns runs after the COMMIT, once the changes are published.
+ */
+export type AlarmWriteHook = (client: pg.PoolClient, changes: AlarmChange[], meter: MeterLookup) => Promise<(() => void) | void>;
+
+export async function applyTransitions(pool: pg.Pool, transitions: Transition[], holdoffSeconds: number, along?: { hook: AlarmWriteHook; meter: MeterLookup }): Promise<AlarmChange[]> {
   if (!transitions.length) return [];
-  const payload = transitions.map((t) => ({ ...t, at: new Date(t.at).toISOString() }));
-  const { rows } = await pool.query(`SELECT change, alarm FROM alarm_apply($1::jsonb, make_interval(secs => $2))`, [JSON.stringify(payload), holdoffSeconds]);
-  const changes = rows.map((r) => ({ change: r.change as AlarmChangeKind, alarm: toAlarm(r.alarm) }));
+  const payload = JSON.stringify(transitions.map((t) => ({ ...t, at: new Date(t.at).toISOString() })));
+  // Only a raise can open something; a batch of clears stays one statement.
+  if (along && transitions.some((t) => t.kind === 'raise')) {
+    try {
+      // BEGIN travels with alarm_apply: one round trip fewer on the path each raised alarm's order waits on.
+      const { changes, after } = await withTransactionBegunBy(pool, applyText(payload, holdoffSeconds), async (c, rows) => {
+        const changes = toChanges(rows);
+        return { changes, after: await along.hook(c, changes, along.meter) };
+      });
+      publishAlarmChanges(changes);
+      after?.();
+      return changes;
+    } catch (err) {
+      if (isTransient(err)) throw err; // the caller retries the whole write
+      // The hook's work refused (a bug, bad data): the alarms must not wait for it. They are written alone and
+      // published, so what listens to alarm changes takes them the way it takes the API's.
+      log.warn({ err: (err as Error).message, transitions: transitions.length }, 'work along the alarm write failed; the alarms are written alone');
+    }
+  }
+  const changes = await alarmApply(pool, payload, holdoffSeconds);
   publishAlarmChanges(changes);
   return changes;
 }
+
+async function alarmApply(db: pg.Pool | pg.PoolClient, payload: string, holdoffSeconds: number): Promise<AlarmChange[]> {
+  const { rows } = await db.query(`SELECT change, alarm FROM alarm_apply($1::jsonb, make_interval(secs => $2))`, [payload, holdoffSeconds]);
+  return toChanges(rows);
+}
+
+/** The same statement as text with its values in it, so it can travel with the BEGIN (`withTransactionBegunBy`). */
+const applyText = (payload: string, holdoffSeconds: number) =>
+  `SELECT change, alarm FROM alarm_apply(${escapeLiteral(payload)}::jsonb, make_interval(secs => ${Math.trunc(holdoffSeconds)}))`;
+
+const toChanges = (rows: Array<Record<string, any>>): AlarmChange[] => rows.map((r) => ({ change: r.change as AlarmChangeKind, alarm: toAlarm(r.alarm) }));
 
 /** Escalates active, unacknowledged alarms open longer than their severity allows. */
 export async function escalateAlarms(pool: pg.Pool, minutes: Record<Severity, number>): Promise<AlarmChange[]> {

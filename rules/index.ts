@@ -2,17 +2,18 @@
  * The rules engine and the alarm lifecycle. This file is the context's only door.
  *
  * `startRules` hangs the engine on the head-end pipeline's commit listener: committed envelopes -> per-meter
- * evaluation (no I/O) -> transitions buffered for `flushMs` -> one `alarm_apply` round trip per buffer. Rule versions
- * and new meters are picked up by polling; unacknowledged alarms are escalated periodically. Every alarm change
- * (raised | repeated | cleared | acknowledged | escalated) is published on `alarmChanges$` / `onAlarmChange`.
+ * evaluation (no I/O) -> transitions buffered for `flushMs` -> one `alarm_apply` round trip per buffer (in one
+ * transaction with the composition root's `alongAlarmWrite` when the buffer raises). Rule versions and new meters are
+ * picked up by polling; unacknowledged alarms are escalated periodically. Every alarm change (raised | repeated |
+ * cleared | acknowledged | escalated) is published on `alarmChanges$` / `onAlarmChange`.
  */
-import { bufferTime, concatMap, filter, map, Subject, takeUntil } from 'rxjs';
+import { bufferTime, filter, map, mergeMap, Subject, takeUntil } from 'rxjs';
 import type pg from 'pg';
 import { loadSettings, type SettingsOf } from '../platform/config.ts';
 import { isTransient } from '../platform/errors.ts';
 import { contextLogger } from '../platform/logger.ts';
 import type { Envelope, IngestPipeline } from '../headend/index.ts';
-import { applyTransitions, escalateAlarms } from './alarm-store.ts';
+import { applyTransitions, escalateAlarms, type AlarmWriteHook } from './alarm-store.ts';
 import { onAlarmChange } from './alarm.ts';
 import { RuleEngine, type Transition } from './engine.ts';
 import { MeterDirectory } from './meter-directory.ts';
@@ -21,10 +22,10 @@ import { loadLatestRules, ruleCounter } from './rule-store.ts';
 import { parseEscalation, rulesSettings } from './settings.ts';
 
 export { alarmChanges$, onAlarmChange, ALARM_CHANGES, type Alarm, type AlarmChange, type AlarmChangeKind } from './alarm.ts';
-export { acknowledgeAlarm, clearAlarm, getAlarm, listAlarms, type AlarmFilter } from './alarm-store.ts';
+export { acknowledgeAlarm, clearAlarm, getAlarm, listAlarms, type AlarmFilter, type AlarmWriteHook } from './alarm-store.ts';
 export { saveRule, listRules, loadLatestRules } from './rule-store.ts';
 export { validateRule, validateCondition, checkReferences } from './validate-rule.ts';
-export { RuleEngine, type Transition, type MeterInfo, type EngineStats } from './engine.ts';
+export { RuleEngine, type Transition, type MeterInfo, type MeterLookup, type EngineStats } from './engine.ts';
 export { rulesRoutes } from './routes.ts';
 export { rulesSettings } from './settings.ts';
 export { SEVERITIES, type Condition, type RuleInput, type RuleVersion, type Severity } from './rule-language.ts';
@@ -53,6 +54,8 @@ export interface Rules {
 export interface RulesDeps {
   /** Meters supplying an active contract (from subscriptions, wired by the composition root); without it every meter counts. */
   suppliedMeters?: () => Promise<ReadonlySet<number>>;
+  /** Work done in every raising alarm write's own transaction (the composition root opens the work orders there). */
+  alongAlarmWrite?: AlarmWriteHook;
 }
 
 export async function startRules(pool: pg.Pool, pipeline: IngestPipeline, overrides: Partial<RulesSettings> = {}, deps: RulesDeps = {}): Promise<Rules> {
@@ -65,6 +68,7 @@ export async function startRules(pool: pg.Pool, pipeline: IngestPipeline, overri
   engine.setRules(await loadLatestRules(pool));
   const rebuilt = await rebuildState(pool, engine, settings.rebuildHours);
 
+  const along = deps.alongAlarmWrite && { hook: deps.alongAlarmWrite, meter: directory.lookup };
   const commits = new Subject<Envelope[]>();
   const stop$ = new Subject<void>();
   let stopped = false;
@@ -88,7 +92,7 @@ export async function startRules(pool: pg.Pool, pipeline: IngestPipeline, overri
   const write = async (batch: Transition[]): Promise<void> => {
     for (let attempt = 0; ; attempt++) {
       try {
-        await applyTransitions(pool, batch, settings.holdoffSeconds);
+        await applyTransitions(pool, batch, settings.holdoffSeconds, along);
         return;
       } catch (err) {
         writeFailures++;
@@ -108,6 +112,24 @@ export async function startRules(pool: pg.Pool, pipeline: IngestPipeline, overri
       }
     }
   };
+  // One writer, in order. Buffers that arrive while it writes wait together and go in its next write (up to
+  // flushMax): a write that takes longer than flushMs (one carrying the work orders) costs the next buffers no
+  // extra round trips, where a write per buffer would queue them behind each other.
+  const queue: Array<{ t: Transition; at: number }> = [];
+  let draining: Promise<void> | undefined;
+  const drain = async () => {
+    try {
+      while (queue.length) {
+        const b = queue.splice(0, settings.flushMax);
+        await write(b.map((x) => x.t));
+        const now = performance.now();
+        for (const x of b) sample(now - x.at);
+        pending -= b.length;
+      }
+    } finally {
+      draining = undefined; // in the same step as the last look at the queue: nothing pushed after it waits unseen
+    }
+  };
   const done = new Promise<void>((resolve) => {
     engine
       .run(commits)
@@ -116,11 +138,9 @@ export async function startRules(pool: pg.Pool, pipeline: IngestPipeline, overri
         map((t) => (pending++, { t, at: performance.now() })),
         bufferTime(settings.flushMs, null, settings.flushMax),
         filter((b) => b.length > 0),
-        concatMap(async (b) => {
-          await write(b.map((x) => x.t));
-          const now = performance.now();
-          for (const x of b) sample(now - x.at);
-          pending -= b.length;
+        mergeMap((b) => {
+          queue.push(...b);
+          return (draining ??= drain());
         }),
       )
       .subscribe({ complete: resolve, error: (err) => (log.error({ err: err.message }, 'rules stream failed'), resolve()) });

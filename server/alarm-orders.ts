@@ -2,15 +2,19 @@
  * Alarms into work orders and onto the live feed: the work that spans the rules engine and the work-orders module,
  * wired here in the composition root (DESIGN.md: a plain async function of the context that owns the outcome).
  *
- * Every alarm change is announced on the `alarms` stream. A raised alarm opens its work order, routed to a crew of the
- * meter's region; changes are carried in batches (everything queued while the last batch was carried). Opening is idempotent per alarm, so a sweep at start and every few minutes opens the orders of active
- * alarms whose first attempt failed (a database restart between the alarm's commit and its order), and nothing twice.
+ * Every alarm change is announced on the `alarms` stream, after its commit. A raised alarm opens its work order,
+ * routed to a crew of the meter's region. Where the rules run with `inAlarmWrite` (server/alarm-work.ts), the order is
+ * opened in the alarm write's own transaction, so the two commit together: no second hop, no crash between them.
+ * Otherwise, and for a write whose orders were refused, the raised alarm opens its order after its commit, with the
+ * changes carried in batches (everything queued while the last batch was carried). Opening is idempotent per alarm, so
+ * a sweep at start and every few minutes opens the orders of active alarms whose first attempt failed (a database
+ * restart between the alarm's commit and its order), and nothing twice.
  */
 import type pg from 'pg';
 import { announceMany } from '../platform/feed.ts';
 import { contextLogger } from '../platform/logger.ts';
-import { listAlarms, onAlarmChange, type Alarm, type AlarmChange } from '../rules/index.ts';
-import { openWorkOrderFromAlarm, openWorkOrdersFromAlarms, type AlarmForOrder } from '../modules/work-orders/index.ts';
+import { listAlarms, onAlarmChange, type Alarm, type AlarmChange, type AlarmWriteHook } from '../rules/index.ts';
+import { openWorkOrderFromAlarm, openWorkOrdersFromAlarms, openWorkOrdersFromAlarmsIn, type AlarmForOrder } from '../modules/work-orders/index.ts';
 import type { DeviceRegistry } from '../headend/index.ts';
 
 const log = contextLogger('alarm-orders');
@@ -21,6 +25,8 @@ const BATCH_MAX = 500;
 export interface AlarmOrders {
   /** Opens the orders of active alarms that have none yet; returns how many it opened. */
   sweep(): Promise<number>;
+  /** Opens the raised alarms' orders in the alarm write's transaction: `startRules`' `alongAlarmWrite`. */
+  inAlarmWrite: AlarmWriteHook;
   stop(): void;
 }
 
@@ -34,6 +40,17 @@ export function wireAlarmOrders(pool: pg.Pool, registry: DeviceRegistry, opts: {
     region: region ?? undefined,
   });
   const open = async (alarm: Alarm, region: string | null | undefined): Promise<boolean> => (await openWorkOrderFromAlarm(pool, forOrder(alarm, region))).created;
+  let stopped = false;
+  // The alarms whose orders were opened in their own write: the change listener leaves them alone.
+  const carried = new WeakSet<Alarm>();
+  // The region comes from the engine's meter directory (the one its rules attach by), so the write needs no lookup.
+  const inAlarmWrite: AlarmWriteHook = async (client, changes, meter) => {
+    const raised = changes.filter((c) => c.change === 'raised').map((c) => c.alarm);
+    if (!raised.length || stopped) return;
+    const { committed } = await openWorkOrdersFromAlarmsIn(client, raised.map((a) => forOrder(a, meter(a.meterId)?.region)));
+    for (const a of raised) carried.add(a); // a failed COMMIT discards these objects: the rewrite publishes new ones
+    return committed;
+  };
   const regionsOf = async (alarms: Alarm[]) => new Map((await registry.byIds([...new Set(alarms.map((a) => a.meterId))])).map((m) => [m.id, m.region]));
 
   // Changes arrive in bursts (a fault wave, a rule reload): they queue while a batch is carried, and the next batch
@@ -55,7 +72,7 @@ export function wireAlarmOrders(pool: pg.Pool, registry: DeviceRegistry, opts: {
       })),
     );
   const openOrders = async (batch: AlarmChange[]) => {
-    const raised = batch.filter((c) => c.change === 'raised').map((c) => c.alarm);
+    const raised = batch.filter((c) => c.change === 'raised' && !carried.has(c.alarm)).map((c) => c.alarm);
     if (!raised.length) return;
     const regions = await regionsOf(raised);
     try {
@@ -98,7 +115,9 @@ export function wireAlarmOrders(pool: pg.Pool, registry: DeviceRegistry, opts: {
   if (timer) sweepQuietly();
   return {
     sweep,
+    inAlarmWrite,
     stop() {
+      stopped = true;
       unsubscribe();
       if (timer) clearInterval(timer);
     },

@@ -2,8 +2,9 @@
  * The alarm work of one process, wired the same wherever it runs (`abone start`, and the head-end process of
  * bench:alarms): alarm changes announced on the feed and turned into routed work orders in every process (the API
  * acknowledges and clears), and, where the process ingests and the rules are enabled, the rules engine on the
- * pipeline's commits. The wiring subscribes first, so every alarm the rules raise opens its work order; only the
- * processes running the rules sweep for orders (elsewhere the sweep would repeat the same work).
+ * pipeline's commits, opening each raised alarm's order in the alarm's own transaction. The wiring subscribes first,
+ * so every alarm the rules raise opens its work order; only the processes running the rules sweep for orders
+ * (elsewhere the sweep would repeat the same work).
  */
 import type pg from 'pg';
 import { loadSettings } from '../platform/config.ts';
@@ -29,7 +30,7 @@ export async function startAlarmWork(pool: pg.Pool, pipeline?: IngestPipeline): 
   const orders = wireAlarmOrders(pool, new DeviceRegistry(pool), { sweep: runsRules });
   let rules: Rules | undefined;
   try {
-    if (runsRules) rules = await startRules(pool, pipeline, {}, { suppliedMeters: () => suppliedMeterIds(pool) });
+    if (runsRules) rules = await startRules(pool, pipeline, {}, { suppliedMeters: () => suppliedMeterIds(pool), alongAlarmWrite: orders.inAlarmWrite });
   } catch (err) {
     orders.stop();
     throw err;

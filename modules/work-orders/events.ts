@@ -4,7 +4,7 @@
  * after the commit (`onWorkOrderChange`), for whoever wires the order stream into something else in this process.
  */
 import type pg from 'pg';
-import { announce, announceMany } from '../../platform/feed.ts';
+import { announce, announceMany, feedPayloads } from '../../platform/feed.ts';
 import { withTransaction } from '../../platform/db/pool.ts';
 import { contextLogger } from '../../platform/logger.ts';
 
@@ -35,15 +35,7 @@ export function onWorkOrderChange(listener: Listener): () => void {
 export async function changeTransaction<T>(pool: pg.Pool, work: (c: pg.PoolClient, changes: Changes) => Promise<T>): Promise<T> {
   const changes = new Changes();
   const result = await withTransaction(pool, (c) => work(c, changes));
-  for (const change of changes.list) {
-    for (const l of listeners) {
-      try {
-        l(change);
-      } catch (err) {
-        log.error({ err: (err as Error).message, orderId: change.orderId }, 'work order listener failed');
-      }
-    }
-  }
+  changes.tell();
   return result;
 }
 
@@ -62,6 +54,27 @@ export class Changes {
     const full = changes.map((change) => ({ ...change, at }));
     this.list.push(...full);
     await announceMany(c, full.map(feedEventOf));
+  }
+
+  /** Many changes whose feed events the caller sends in a statement of its own (`feedNotify`): their payloads. */
+  recordMany(changes: Array<Omit<WorkOrderChange, 'at'>>): string[] {
+    const at = new Date().toISOString();
+    const full = changes.map((change) => ({ ...change, at }));
+    this.list.push(...full);
+    return feedPayloads(full.map(feedEventOf));
+  }
+
+  /** Tells the in-process listeners; only once the transaction that made the changes has committed. */
+  tell(): void {
+    for (const change of this.list) {
+      for (const l of listeners) {
+        try {
+          l(change);
+        } catch (err) {
+          log.error({ err: (err as Error).message, orderId: change.orderId }, 'work order listener failed');
+        }
+      }
+    }
   }
 }
 

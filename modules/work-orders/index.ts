@@ -5,7 +5,7 @@
  */
 export { workOrderRoutes } from './routes.ts';
 export { openWorkOrderFromAlarm, orderTypeOfAlarm, ALARM_ORDER_TYPE, type AlarmForOrder } from './alarms.ts';
-export { openWorkOrdersFromAlarms } from './alarm-batch.ts';
+export { openWorkOrdersFromAlarms, openWorkOrdersFromAlarmsIn } from './alarm-batch.ts';
 export { onWorkOrderChange, FEED_STREAM as WORK_ORDER_FEED_STREAM, type WorkOrderChange } from './events.ts';
 export { createOrder, readOrder, listOrders, NewOrderSchema, type NewOrder } from './orders.ts';
 export { assignOrder } from './assignment.ts';
