@@ -142,6 +142,7 @@ const MATRIX: Record<string, string[] | 'public' | 'authenticated'> = {
   'POST /api/v1/statements': BACK_OFFICE,
   'POST /api/v1/statements.camt053': BACK_OFFICE,
   'POST /api/v1/statements.csv': BACK_OFFICE,
+  'GET /api/v1/statements': BACK_OFFICE,
   'GET /api/v1/statements/:id': BACK_OFFICE,
   'GET /api/v1/suspense': BACK_OFFICE,
   'GET /api/v1/suspense/:id': BACK_OFFICE,

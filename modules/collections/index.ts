@@ -34,7 +34,7 @@ export { runPeriodEndLateFees, type LateFeeRunReport } from './late-fee-run.ts';
 export { parseCamt053 } from './camt053.ts';
 export { parseCsvStatement, CSV_STATEMENT_COLUMNS } from './csv-statement.ts';
 export { type ParsedStatement, type StatementLine } from './statement-line.ts';
-export { importStatement, loadStatementImport, type StatementImport, type StatementLineReport } from './statement-import.ts';
+export { importStatement, listStatementImports, loadStatementImport, type StatementImport, type StatementImportSummary, type StatementLineReport } from './statement-import.ts';
 export { matchLine, referencesIn } from './statement-match.ts';
 export { listSuspense, loadSuspense, matchSuspense, refundSuspense, type SuspenseItem } from './suspense.ts';
 export { syncFieldBatch, assignFieldDevice, type FieldPaymentItem, type FieldItemResult } from './field-sync.ts';

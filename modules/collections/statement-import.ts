@@ -181,3 +181,32 @@ export async function loadStatementImport(db: Db, id: number): Promise<Statement
   );
   return summarise({ ...rows[0], replayed: false, lines, totals: undefined as never });
 }
+
+/** One row of the imports list: what a statement brought and what became of it, without its lines. */
+export interface StatementImportSummary {
+  id: number;
+  format: 'camt053' | 'csv';
+  accountIban: string;
+  statementId: string;
+  importedAt: Date;
+  actor: string;
+  totals: { matched: string; suspense: string; matchedLines: number; suspenseLines: number; refusedLines: number };
+}
+
+/** The latest imports first, a page at a time (`before`: the last id of the previous page). */
+export async function listStatementImports(db: Db, q: { before?: number; limit?: number } = {}): Promise<StatementImportSummary[]> {
+  const { rows } = await db.query(
+    `SELECT s.id::int, s.format, s.account_iban AS "accountIban", s.statement_id AS "statementId", s.imported_at AS "importedAt", s.actor,
+            json_build_object(
+              'matched', coalesce(sum(l.amount) FILTER (WHERE l.outcome = 'matched'), 0)::numeric(18,2)::text,
+              'suspense', coalesce(sum(l.amount) FILTER (WHERE l.outcome = 'suspense'), 0)::numeric(18,2)::text,
+              'matchedLines', count(l.id) FILTER (WHERE l.outcome = 'matched'),
+              'suspenseLines', count(l.id) FILTER (WHERE l.outcome = 'suspense'),
+              'refusedLines', count(l.id) FILTER (WHERE l.outcome = 'refused')) AS totals
+       FROM collections_statement s LEFT JOIN collections_statement_line l ON l.statement_id = s.id
+      WHERE $1::bigint IS NULL OR s.id < $1
+      GROUP BY s.id ORDER BY s.id DESC LIMIT $2`,
+    [q.before ?? null, q.limit ?? 50],
+  );
+  return rows;
+}

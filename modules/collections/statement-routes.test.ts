@@ -45,6 +45,9 @@ describe('collections: statement, suspense, field sync and direct debit routes',
     assert.deepEqual([again.statusCode, again.json().imports[0].replayed], [200, true]);
     assert.deepEqual((await audits('collections.statement.import')).map((a) => [a.actor, a.entity_id, a.detail.matched, a.detail.suspense]), [[clerk.username, String(imp.id), '210.00', '33.00']]);
     assert.equal((await call('GET', `/api/v1/statements/${imp.id}`, clerk.cookie)).json().totals.suspenseLines, 1);
+    // In the imports list, once, with what it brought: 210.00 matched on one line, 33.00 waiting on the other.
+    const listed = (await call('GET', '/api/v1/statements', clerk.cookie)).json();
+    assert.deepEqual(listed.items.map((s: any) => [s.id, s.statementId, s.actor, s.totals]), [[imp.id, 'H-2026-01-10', clerk.username, { matched: '210.00', suspense: '33.00', matchedLines: 1, suspenseLines: 1, refusedLines: 0 }]]);
 
     const bad = await call('POST', '/api/v1/statements', clerk.cookie, { format: 'camt053', content: '<Document>' });
     assert.deepEqual([bad.statusCode, bad.json().code], [400, 'ABONE_ERR_COLLECTIONS_STATEMENT_INVALID']);

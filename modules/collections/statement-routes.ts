@@ -12,7 +12,7 @@ import { actorName, actorOf, audit } from '../access/index.ts';
 import { accountForSubscription } from '../ledger/index.ts';
 import { parseCamt053 } from './camt053.ts';
 import { parseCsvStatement } from './csv-statement.ts';
-import { importStatement, loadStatementImport, type StatementImport } from './statement-import.ts';
+import { importStatement, listStatementImports, loadStatementImport, type StatementImport } from './statement-import.ts';
 import type { ParsedStatement } from './statement-line.ts';
 import { listSuspense, loadSuspense, matchSuspense, refundSuspense } from './suspense.ts';
 import { suspenseView } from './iban-views.ts';
@@ -79,6 +79,21 @@ export function statementRoutes(app: App, deps: { pool: pg.Pool }): void {
       async (req, reply) => answer(reply, await importAll(req, [parseCsvStatement(typeof req.body === 'string' ? req.body : '', req.query)])),
     );
   });
+
+  app.get(
+    '/api/v1/statements',
+    {
+      config: { permission: 'collections.statements' },
+      schema: {
+        summary: 'Statement imports, latest first, a page at a time, each with its totals (matched, suspense, refused)',
+        querystring: z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+      },
+    },
+    async (req) => {
+      const items = await listStatementImports(pool, req.query);
+      return { items, next: items.length === req.query.limit ? items[items.length - 1].id : null };
+    },
+  );
 
   app.get(
     '/api/v1/statements/:id',
