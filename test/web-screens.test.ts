@@ -23,10 +23,11 @@ import { dailyConsumption, repeat, storeWaterTariff, waterSubscriptions } from '
 import { createOrder } from '../modules/work-orders/index.ts';
 import { crew, dispatcher } from '../modules/work-orders/test-fixtures.ts';
 import { startOfLocalDay } from '../platform/calendar.ts';
+import { accountWithBills } from '../modules/collections/test-fixtures.ts';
 
 const PASSWORD = `Pw-${randomBytes(12).toString('hex')}`;
 const USERS = { yonetici: 'admin', operator: 'ami_operator', clerk: 'billing_clerk', cashier: 'cashier', crew: 'field_crew', auditor: 'auditor' } as const;
-const NAV = ['Operatör konsolu', 'Sayaçlar', 'Harita', 'İş emirleri', 'Aboneler', 'Faturalama', 'Vezne', 'Yönetim'];
+const NAV = ['Operatör konsolu', 'Sayaçlar', 'Harita', 'İş emirleri', 'Aboneler', 'Faturalama', 'Vezne', 'Banka ekstreleri', 'Yönetim'];
 
 describe('web console screens in a real browser', function () {
   this.timeout(600_000);
@@ -59,6 +60,9 @@ describe('web console screens in a real browser', function () {
     await crew(db.pool, 'ANK-2', 'ankara', ['leak'], 5);
     for (const meterSerial of [sukruMeter, sukruMeter]) orders.push((await createOrder(db.pool, { type: 'leak', priority: 'high', meterSerial, region: 'ankara', route: false }, { actor: dispatcher })).id);
 
+    // A subscriber who owes 150.00, for the bank statement the clerk imports.
+    await accountWithBills(db.pool, 'EKS-1', [{ amount: '150.00', dueDate: '2026-11-20', postedOn: '2026-11-01' }]);
+
     ui = await startConsole(db.url, 'web-screens');
     ({ base, browser } = ui);
   });
@@ -76,13 +80,13 @@ describe('web console screens in a real browser', function () {
     const expected: Record<string, string[]> = {
       yonetici: NAV,
       operator: ['Operatör konsolu', 'Sayaçlar', 'Harita', 'İş emirleri', 'Yönetim'], // Yönetim: device credentials only
-      clerk: ['Operatör konsolu', 'Sayaçlar', 'Harita', 'Aboneler', 'Faturalama'],
+      clerk: ['Operatör konsolu', 'Sayaçlar', 'Harita', 'Aboneler', 'Faturalama', 'Banka ekstreleri'],
       cashier: ['Operatör konsolu', 'Aboneler', 'Vezne'],
       crew: ['Operatör konsolu', 'Sayaçlar', 'Harita', 'İş emirleri'],
       auditor: ['Operatör konsolu', 'Sayaçlar', 'Harita', 'İş emirleri', 'Aboneler', 'Faturalama'],
     };
     // One route behind each screen, asked by the role's own session: 403 where the screen is hidden.
-    const behind: Record<string, [string, string]> = { Sayaçlar: ['/api/v1/meters', 'GET'], 'İş emirleri': ['/api/v1/work-orders', 'GET'], Aboneler: ['/api/v1/parties?q=ali', 'GET'], Faturalama: ['/api/v1/bill-runs', 'GET'], Vezne: ['/api/v1/collections/drawers/current', 'GET'], Yönetim: ['/api/v1/users', 'GET'] };
+    const behind: Record<string, [string, string]> = { Sayaçlar: ['/api/v1/meters', 'GET'], 'İş emirleri': ['/api/v1/work-orders', 'GET'], Aboneler: ['/api/v1/parties?q=ali', 'GET'], Faturalama: ['/api/v1/bill-runs', 'GET'], Vezne: ['/api/v1/collections/drawers/current', 'GET'], 'Banka ekstreleri': ['/api/v1/statements', 'GET'], Yönetim: ['/api/v1/users', 'GET'] };
     for (const [username, screens] of Object.entries(expected)) {
       const page = await loginAs(username);
       await page.getByRole('heading', { name: 'Operatör konsolu' }).waitFor();
@@ -133,6 +137,47 @@ describe('web console screens in a real browser', function () {
     await runRow.getByRole('link').first().click();
     await page.getByTestId('run-outsorted').filter({ hasText: /^0$/ }).waitFor();
     assert.equal(await page.getByTestId('run-outsorted-note').innerText(), 'koşunun ayırdığı: 1');
+    await page.context().close();
+  });
+
+  it('imports a bank statement in CSV: one transfer collected, one waits in suspense until the clerk matches it; the import stays to come back to', async () => {
+    const page = await loginAs('clerk');
+    await page.getByRole('link', { name: 'Banka ekstreleri' }).click();
+    await page.getByRole('heading', { name: 'Banka ekstreleri', level: 1 }).waitFor();
+    // 150,00 names its subscriber; 42,50 says nothing the system can match.
+    const csv = 'date;amount;reference;iban;description\n10.11.2026;150,00;EKS-REF-1;;ABONE NO EKS-1\n10.11.2026;42,50;EKS-REF-2;;Kasım suyu\n';
+    await page.getByLabel('Ekstre dosyası').setInputFiles({ name: 'ekstre-2026-11-10.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByLabel('Ekstre no').fill('EKS-2026-11-10');
+    await page.getByLabel('Kurum hesabı (IBAN)').fill('TR63 0006 2000 0000 0000 1234 56');
+    await page.getByRole('button', { name: 'Yükle' }).click();
+    await page.getByTestId('import-result').getByText('Eşleşen 150,00 ₺ (1 satır), askıda 42,50 ₺ (1 satır), reddedilen 0 satır.').waitFor();
+    const waiting = page.getByTestId('suspense').locator('tbody tr');
+    await waiting.first().getByText('EKS-REF-2').waitFor();
+    assert.equal(await waiting.count(), 1);
+    await expectAccessible(page, 'bank statements');
+    await page.screenshot({ path: path.join(SHOTS, 'statements.png') });
+
+    // Left and come back to: the import's own page lists both lines with what became of them.
+    await page.getByTestId('statements').getByRole('link', { name: 'EKS-2026-11-10' }).click();
+    const lines = page.getByTestId('statement-lines').locator('tbody tr');
+    await lines.nth(1).waitFor();
+    assert.deepEqual(
+      (await lines.allInnerTexts()).map((r) => r.split('\t').map((c) => c.trim()).slice(0, 5)),
+      [['1', '2026-11-10', 'EKS-REF-1', '150,00 ₺', 'EŞLEŞTİ'], ['2', '2026-11-10', 'EKS-REF-2', '42,50 ₺', 'ASKIDA']],
+    );
+    await expectAccessible(page, 'one statement');
+    await page.getByRole('link', { name: 'Banka ekstrelerine dön' }).click();
+
+    // The clerk called the payer: it is EKS-1's water too. Matched, it is collected and leaves the queue.
+    await page.getByRole('button', { name: 'EKS-REF-2 referanslı tutarı bir aboneyle eşleştir' }).click();
+    await page.getByRole('dialog').getByLabel('Abone numarası').fill('EKS-1');
+    await page.getByRole('dialog').getByLabel('Not (neden)').fill('Gönderen telefonla teyit etti');
+    await page.getByRole('dialog').getByRole('button', { name: 'Eşleştir ve tahsil et' }).click();
+    await page.getByText('Askıda tutar yok.').waitFor();
+    const { rows } = await db.pool.query(
+      `SELECT channel, reference, amount::text FROM collections_payment WHERE subscription_id = 'EKS-1' ORDER BY id`,
+    );
+    assert.deepEqual(rows.map((r) => [r.channel, r.reference, r.amount]), [['wire', 'EKS-REF-1', '150.00'], ['wire', 'EKS-REF-2', '42.50']]);
     await page.context().close();
   });
 

@@ -16,6 +16,8 @@ import { BillingScreen } from './billing/BillingScreen.tsx';
 import { RunScreen } from './billing/RunScreen.tsx';
 import { AdminScreen } from './admin/AdminScreen.tsx';
 import { CashierScreen } from './cashier/CashierScreen.tsx';
+import { StatementsScreen } from './statements/StatementsScreen.tsx';
+import { StatementScreen } from './statements/StatementScreen.tsx';
 import { useCan } from './auth/session.tsx';
 import { ErrorText } from './ui/ErrorText.tsx';
 
@@ -56,11 +58,12 @@ function Screen() {
     parties: useCan('parties.read'),
     billing: useCan('billing.read'),
     desk: useCan('collections.take'),
+    statements: useCan('collections.statements'),
     users: useCan('users.manage'),
     devices: useCan('devices.credentials'),
   };
   const m = (re: RegExp) => re.exec(path);
-  let meter, party, run;
+  let meter, party, run, statement;
   if ((meter = m(/^\/meters\/([^/]+)$/))) return can.meters ? <MeterScreen serial={decodeURIComponent(meter[1])} /> : <NotAllowed />;
   if (path === '/meters') return can.meters ? <MetersScreen /> : <NotAllowed />;
   if (path === '/map') return can.meters ? <MapScreen /> : <NotAllowed />;
@@ -70,6 +73,8 @@ function Screen() {
   if (path === '/billing') return can.billing ? <BillingScreen /> : <NotAllowed />;
   if ((run = m(/^\/billing\/runs\/(\d+)$/))) return can.billing ? <RunScreen key={run[1]} id={Number(run[1])} /> : <NotAllowed />;
   if (path === '/cashier') return can.desk ? <CashierScreen /> : <NotAllowed />;
+  if (path === '/statements') return can.statements ? <StatementsScreen /> : <NotAllowed />;
+  if ((statement = m(/^\/statements\/(\d+)$/))) return can.statements ? <StatementScreen key={statement[1]} id={Number(statement[1])} /> : <NotAllowed />;
   if (path === '/admin') return can.users || can.devices ? <AdminScreen /> : <NotAllowed />;
   return <ConsoleScreen />;
 }

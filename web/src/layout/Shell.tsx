@@ -16,6 +16,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const parties = useCan('parties.read');
   const billing = useCan('billing.read');
   const desk = useCan('collections.take');
+  const statements = useCan('collections.statements');
   const users = useCan('users.manage');
   const devices = useCan('devices.credentials');
   const admin = users || devices;
@@ -27,6 +28,7 @@ export function Shell({ children }: { children: ReactNode }) {
     { to: '/subscribers', label: t('nav.subscribers'), show: parties },
     { to: '/billing', label: t('nav.billing'), show: billing },
     { to: '/cashier', label: t('nav.cashier'), show: desk },
+    { to: '/statements', label: t('nav.statements'), show: statements },
     { to: '/admin', label: t('nav.admin'), show: admin },
   ].filter((i) => i.show);
 
