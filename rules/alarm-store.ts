@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import { AboneError, isTransient } from '../platform/errors.ts';
-import { escapeLiteral, withTransaction, withTransactionBegunBy } from '../platform/db/pool.ts';
+import { escapeLiteral, transactionInTwoTrips, withTransaction } from '../platform/db/pool.ts';
 import { contextLogger } from '../platform/logger.ts';
 import { actorName, audit, type Actor } from '../modules/access/index.ts';
 import { publishAlarmChanges, toAlarm, type Alarm, type AlarmChange, type AlarmChangeKind } from './alarm.ts';
@@ -17,26 +17,40 @@ import type { Severity } from './rule-language.ts';
 const log = contextLogger('rules');
 
 /**
- * Work of another context done in the alarm write's own transaction, wired by the composition root (the raised
- * alarms' work orders): it commits with the alarms or not at all. It gets the changes the write made and the engine's
- * knowledge of each meter; what it returns runs after the COMMIT, once the changes are published.
+ * Work of another context that commits with a raising alarm write (the composition root opens the raised alarms'
+ * work orders here), in the write's own two round trips, whose replies wait behind the head-end's busy event loop:
+ * - `before` goes with BEGIN and alarm_apply, to read or lock what the work needs; it sees the raise transitions (not
+ *   yet which of them are new alarms and which repeats);
+ * - `decide` gets the changes and `before`'s rows and returns the statement that goes with COMMIT, and `committed`,
+ *   run after the COMMIT (once the alarm changes are published) with that statement's rows.
+ * Statements are text with their values inlined (`escapeLiteral`, `jsonbLiteral`): they travel in simple queries.
  */
-export type AlarmWriteHook = (client: pg.PoolClient, changes: AlarmChange[], meter: MeterLookup) => Promise<(() => void) | void>;
+export interface AlarmWriteHook {
+  before(raises: Transition[], meter: MeterLookup): string | undefined;
+  decide(changes: AlarmChange[], before: any[] | undefined, meter: MeterLookup): AlarmWriteDecision | Promise<AlarmWriteDecision>;
+}
+export interface AlarmWriteDecision {
+  statement?: string;
+  committed?: (rows: any[]) => void;
+}
 
 export async function applyTransitions(pool: pg.Pool, transitions: Transition[], holdoffSeconds: number, along?: { hook: AlarmWriteHook; meter: MeterLookup }): Promise<AlarmChange[]> {
   if (!transitions.length) return [];
   const payload = JSON.stringify(transitions.map((t) => ({ ...t, at: new Date(t.at).toISOString() })));
+  const raises = transitions.filter((t) => t.kind === 'raise');
   // Only a raise can open something; a batch of clears stays one statement.
-  if (along && transitions.some((t) => t.kind === 'raise')) {
+  if (along && raises.length) {
     try {
-      // BEGIN travels with alarm_apply: one round trip fewer on the path each raised alarm's order waits on.
-      const { changes, after } = await withTransactionBegunBy(pool, applyText(payload, holdoffSeconds), async (c, rows) => {
-        const changes = toChanges(rows);
-        return { changes, after: await along.hook(c, changes, along.meter) };
+      const before = along.hook.before(raises, along.meter);
+      const apply = `SELECT change, alarm FROM alarm_apply(${escapeLiteral(payload)}::jsonb, make_interval(secs => ${Math.trunc(holdoffSeconds)}))`;
+      const { result, rows } = await transactionInTwoTrips(pool, before ? [apply, before] : [apply], async ([applied, read]) => {
+        const changes = toChanges(applied);
+        const { statement, committed } = await along.hook.decide(changes, read, along.meter);
+        return { statements: statement ? [statement] : [], result: { changes, committed } };
       });
-      publishAlarmChanges(changes);
-      after?.();
-      return changes;
+      publishAlarmChanges(result.changes);
+      result.committed?.(rows[0] ?? []);
+      return result.changes;
     } catch (err) {
       if (isTransient(err)) throw err; // the caller retries the whole write
       // The hook's work refused (a bug, bad data): the alarms must not wait for it. They are written alone and
@@ -53,10 +67,6 @@ async function alarmApply(db: pg.Pool | pg.PoolClient, payload: string, holdoffS
   const { rows } = await db.query(`SELECT change, alarm FROM alarm_apply($1::jsonb, make_interval(secs => $2))`, [payload, holdoffSeconds]);
   return toChanges(rows);
 }
-
-/** The same statement as text with its values in it, so it can travel with the BEGIN (`withTransactionBegunBy`). */
-const applyText = (payload: string, holdoffSeconds: number) =>
-  `SELECT change, alarm FROM alarm_apply(${escapeLiteral(payload)}::jsonb, make_interval(secs => ${Math.trunc(holdoffSeconds)}))`;
 
 const toChanges = (rows: Array<Record<string, any>>): AlarmChange[] => rows.map((r) => ({ change: r.change as AlarmChangeKind, alarm: toAlarm(r.alarm) }));
 

@@ -14,7 +14,7 @@ import type pg from 'pg';
 import { announceMany } from '../platform/feed.ts';
 import { contextLogger } from '../platform/logger.ts';
 import { listAlarms, onAlarmChange, type Alarm, type AlarmChange, type AlarmWriteHook } from '../rules/index.ts';
-import { openWorkOrderFromAlarm, openWorkOrdersFromAlarms, openWorkOrdersFromAlarmsIn, type AlarmForOrder } from '../modules/work-orders/index.ts';
+import { alarmOrderCrews, alarmOrdersStatement, openWorkOrderFromAlarm, openWorkOrdersFromAlarms, type AlarmForOrder } from '../modules/work-orders/index.ts';
 import type { DeviceRegistry } from '../headend/index.ts';
 
 const log = contextLogger('alarm-orders');
@@ -43,13 +43,17 @@ export function wireAlarmOrders(pool: pg.Pool, registry: DeviceRegistry, opts: {
   let stopped = false;
   // The alarms whose orders were opened in their own write: the change listener leaves them alone.
   const carried = new WeakSet<Alarm>();
-  // The region comes from the engine's meter directory (the one its rules attach by), so the write needs no lookup.
-  const inAlarmWrite: AlarmWriteHook = async (client, changes, meter) => {
-    const raised = changes.filter((c) => c.change === 'raised').map((c) => c.alarm);
-    if (!raised.length || stopped) return;
-    const { committed } = await openWorkOrdersFromAlarmsIn(client, raised.map((a) => forOrder(a, meter(a.meterId)?.region)));
-    for (const a of raised) carried.add(a); // a failed COMMIT discards these objects: the rewrite publishes new ones
-    return committed;
+  // The region comes from the engine's meter directory (the one its rules attach by), so the write needs no lookup;
+  // the category of a raise is in its detail, as it will be in the alarm's.
+  const inAlarmWrite: AlarmWriteHook = {
+    before: (raises, meter) => (stopped ? undefined : alarmOrderCrews(raises.map((t) => meter(t.meterId)?.region), raises.length)),
+    decide: (changes, before, meter) => {
+      const raised = changes.filter((c) => c.change === 'raised').map((c) => c.alarm);
+      if (!raised.length || !before) return {};
+      const { statement, committed } = alarmOrdersStatement(raised.map((a) => forOrder(a, meter(a.meterId)?.region)), before[0]);
+      for (const a of raised) carried.add(a); // a write that fails discards these objects: its retry publishes new ones
+      return { statement, committed };
+    },
   };
   const regionsOf = async (alarms: Alarm[]) => new Map((await registry.byIds([...new Set(alarms.map((a) => a.meterId))])).map((m) => [m.id, m.region]));
 

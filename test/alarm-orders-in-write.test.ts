@@ -1,12 +1,11 @@
 /**
  * The alarm and its work order in one transaction (`startRules`' `alongAlarmWrite` = the wiring's `inAlarmWrite`, as
  * server/alarm-work.ts starts them): the raised alarm's order is routed and committed with the alarm row, so no crash
- * can fall between them; a connection lost before the COMMIT leaves neither, and the retry writes each once; orders
- * refused by a bug do not hold the alarm back, and the alarm still gets exactly one order.
+ * can fall between them; a connection lost between the write's two round trips leaves neither, and the retry writes
+ * each once; orders refused by a bug do not hold the alarm back, and the alarm still gets exactly one order.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type pg from 'pg';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { startHeadend, type Headend } from '../headend/index.ts';
 import { parseMqttMessage, topicFor } from '../collectors/mqtt/index.ts';
@@ -30,8 +29,8 @@ describe('alarm and work order written in one transaction', function () {
   let headend: Headend;
   let rules: Rules;
   let wiring: AlarmOrders;
-  /** What the next alarm write does after the wiring's work, before its COMMIT (set per test). */
-  let then: ((c: pg.PoolClient) => Promise<void>) | undefined;
+  /** What the next alarm write does between its two trips, once the wiring has decided its orders (set per test). */
+  let then: (() => Promise<void>) | undefined;
   const prefix = `AW${randomBytes(2).toString('hex')}`;
   const serial = (n: number) => `${prefix}-${n}`;
   const q = async (sql: string, params: unknown[] = []) => (await db.pool.query(sql, params)).rows;
@@ -71,12 +70,15 @@ describe('alarm and work order written in one transaction', function () {
     await createCrew(db.pool, { code: 'IZM-1', name: 'İzmir leaks', region: 'IZMIR', skills: ['leak'], capacity: 10, members: [] }, ctx);
     await createCrew(db.pool, { code: 'ANK-LEAK', name: 'Ankara leaks', region: 'ANKARA', skills: ['leak'], capacity: 10, members: [] }, ctx);
     wiring = wireAlarmOrders(db.pool, headend.registry, { sweep: false });
-    const alongAlarmWrite: AlarmWriteHook = async (c, changes, meter) => {
-      const committed = await wiring.inAlarmWrite(c, changes, meter);
-      const step = then;
-      then = undefined;
-      await step?.(c);
-      return committed;
+    const alongAlarmWrite: AlarmWriteHook = {
+      before: (raises, meter) => wiring.inAlarmWrite.before(raises, meter),
+      decide: async (changes, before, meter) => {
+        const decision = await wiring.inAlarmWrite.decide(changes, before, meter);
+        const step = then;
+        then = undefined;
+        await step?.();
+        return decision;
+      },
     };
     rules = await startRules(db.pool, headend.pipeline, ENGINE, { alongAlarmWrite });
   });
@@ -100,13 +102,19 @@ describe('alarm and work order written in one transaction', function () {
     assert.deepEqual(told, ['alarm raised', 'order created', 'order assigned']);
   });
 
-  it('a connection lost after the order was written, before the COMMIT, leaves neither; the retry writes one alarm and one order', async () => {
+  it('a connection lost between the two trips (alarm applied, crews locked, the orders decided) leaves neither; the retry writes one alarm and one order', async () => {
     let seenBeforeCommit: unknown[] = [];
-    then = async (c) => {
-      seenBeforeCommit = (await db.pool.query(`SELECT a.id FROM alarm a JOIN meter m ON m.id = a.meter_id WHERE m.serial = $1`, [serial(2)])).rows;
-      await c.query('SELECT pg_terminate_backend(pg_backend_pid())'); // the write's connection dies mid-transaction
+    let killed = 0;
+    then = async () => {
+      seenBeforeCommit = await q(`SELECT a.id FROM alarm a JOIN meter m ON m.id = a.meter_id WHERE m.serial = $1`, [serial(2)]);
+      const writers = await q(
+        `SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
+         WHERE datname = current_database() AND state = 'idle in transaction' AND query LIKE '%alarm_apply%'`,
+      );
+      killed = writers.length;
     };
     await sendEvent(serial(2), 'leak');
+    assert.equal(killed, 1, 'the alarm write\'s connection was cut mid-transaction');
     assert.deepEqual(seenBeforeCommit, [], 'nothing was visible before the COMMIT');
     assert.ok(rules.backlog().writeFailures >= 1, 'the first write failed');
     const alarms = await alarmsOf(2);

@@ -30,19 +30,6 @@ export async function openWorkOrdersFromAlarms(pool: pg.Pool, alarms: AlarmForOr
   return inputs.map((i) => (created.has(i.sourceRef) ? { ...created.get(i.sourceRef)!, created: true } : { ...byRef.get(i.sourceRef)!, created: false }));
 }
 
-/**
- * The same in the caller's transaction: the alarm write's own (wired by the composition root), so an alarm and its
- * order commit together or not at all, and no crash can fall between them. Returns the orders it opened (alarms that
- * already had one are left out) and `committed`, which tells this process's listeners: call it after the COMMIT, and
- * only if there was one. An invalid alarm throws, and the caller's transaction is then aborted.
- */
-export async function openWorkOrdersFromAlarmsIn(c: pg.PoolClient, alarms: AlarmForOrder[]): Promise<{ opened: WorkOrder[]; committed: () => void }> {
-  const inputs = alarms.map(checkAlarm);
-  const changes = new Changes();
-  const opened = inputs.length ? [...(await insertAlarmOrders(c, inputs, changes)).values()] : [];
-  return { opened, committed: () => changes.tell() };
-}
-
 /** The new orders of `inputs`, by alarm id (source_ref), inserted, routed, on the trail and announced. */
 async function insertAlarmOrders(c: pg.PoolClient, inputs: Array<ReturnType<typeof checkAlarm>>, changes: Changes): Promise<Map<string, WorkOrder>> {
   // One statement: the orders inserted, and the crews that could take them locked in id order (as single routings

@@ -64,9 +64,11 @@ export class Changes {
     return feedPayloads(full.map(feedEventOf));
   }
 
-  /** Tells the in-process listeners; only once the transaction that made the changes has committed. */
-  tell(): void {
+  /** Tells the in-process listeners (about the orders in `only`, if given); only once the transaction that made the
+   *  changes has committed. */
+  tell(only?: ReadonlySet<number>): void {
     for (const change of this.list) {
+      if (only && !only.has(change.orderId)) continue;
       for (const l of listeners) {
         try {
           l(change);

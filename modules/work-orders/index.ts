@@ -5,7 +5,8 @@
  */
 export { workOrderRoutes } from './routes.ts';
 export { openWorkOrderFromAlarm, orderTypeOfAlarm, ALARM_ORDER_TYPE, type AlarmForOrder } from './alarms.ts';
-export { openWorkOrdersFromAlarms, openWorkOrdersFromAlarmsIn } from './alarm-batch.ts';
+export { openWorkOrdersFromAlarms } from './alarm-batch.ts';
+export { alarmOrderCrews, alarmOrdersStatement, type AlarmOrderCrews } from './alarm-write-orders.ts';
 export { onWorkOrderChange, FEED_STREAM as WORK_ORDER_FEED_STREAM, type WorkOrderChange } from './events.ts';
 export { createOrder, readOrder, listOrders, NewOrderSchema, type NewOrder } from './orders.ts';
 export { assignOrder } from './assignment.ts';

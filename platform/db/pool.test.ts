@@ -1,34 +1,37 @@
-/** A transaction begun together with its first statement: that statement's values travel as quoted literals. */
+/** A transaction in two round trips: statements with their values quoted into the text, committed or rolled back whole. */
 import assert from 'node:assert/strict';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
-import { escapeLiteral, withTransactionBegunBy } from './pool.ts';
+import { escapeLiteral, jsonbLiteral, transactionInTwoTrips } from './pool.ts';
 
-describe('withTransactionBegunBy', () => {
+describe('transactionInTwoTrips', () => {
   let db: TestDatabase;
   before(async () => {
     db = await createTestDatabase();
-    await db.pool.query('CREATE TABLE begun_by (note text)');
+    await db.pool.query('CREATE TABLE two_trips (note text)');
   });
   after(() => db.drop());
+  const notes = async () => (await db.pool.query('SELECT note FROM two_trips ORDER BY note')).rows.map((r) => r.note);
 
-  const awkward = `Gülşen's "meter" \\ 100% — line\nbreak; DROP TABLE begun_by; --`;
+  const awkward = `Gülşen's "meter" \\ 100% — line\nbreak; DROP TABLE two_trips; --`;
 
-  it('hands the first statement\'s rows to the work and commits both', async () => {
-    const got = await withTransactionBegunBy(db.pool, `INSERT INTO begun_by VALUES (${escapeLiteral(awkward)}) RETURNING note`, async (c, rows) => {
-      await c.query('INSERT INTO begun_by VALUES ($1)', ['second']);
-      return rows;
-    });
-    assert.deepEqual(got, [{ note: awkward }]);
-    assert.deepEqual((await db.pool.query('SELECT note FROM begun_by ORDER BY note')).rows.map((r) => r.note).sort(), [awkward, 'second'].sort());
+  it('hands the first trip\'s rows to the second, commits both, and returns the second trip\'s rows', async () => {
+    const { result, rows } = await transactionInTwoTrips(db.pool, [`INSERT INTO two_trips VALUES (${escapeLiteral(awkward)}) RETURNING note`, `SELECT 2 AS two`], (first) => ({
+      statements: [`INSERT INTO two_trips SELECT x FROM jsonb_array_elements_text(${jsonbLiteral(['second', awkward.toUpperCase()])}) AS x RETURNING note`],
+      result: first,
+    }));
+    assert.deepEqual(result, [[{ note: awkward }], [{ two: 2 }]]);
+    assert.deepEqual(rows, [[{ note: 'second' }, { note: awkward.toUpperCase() }]]);
+    assert.deepEqual(await notes(), [awkward, awkward.toUpperCase(), 'second'].sort());
   });
 
-  it('rolls the first statement back when the work fails', async () => {
+  it('rolls the first trip back when the work between the trips fails, or a statement of the second does', async () => {
     await assert.rejects(
-      withTransactionBegunBy(db.pool, `INSERT INTO begun_by VALUES ('third')`, async () => {
+      transactionInTwoTrips(db.pool, [`INSERT INTO two_trips VALUES ('third')`], () => {
         throw new Error('refused');
       }),
       /refused/,
     );
-    assert.equal((await db.pool.query(`SELECT count(*)::int AS n FROM begun_by WHERE note = 'third'`)).rows[0].n, 0);
+    await assert.rejects(transactionInTwoTrips(db.pool, [`INSERT INTO two_trips VALUES ('fourth')`], () => ({ statements: [`INSERT INTO two_trips VALUES ('fifth')`, 'SELECT 1/0'], result: 0 })), /division by zero/);
+    assert.deepEqual((await notes()).filter((n) => ['third', 'fourth', 'fifth'].includes(n)), []);
   });
 });

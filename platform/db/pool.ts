@@ -42,17 +42,23 @@ export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolCl
 }
 
 /**
- * `withTransaction` whose first statement travels with the BEGIN in one round trip (a simple query, so its values
- * must be in its text: `escapeLiteral`); `work` gets that statement's rows. For a transaction on a latency path whose
- * replies wait behind a busy event loop, where every round trip counts.
+ * A transaction in two round trips: `BEGIN` and the `first` statements in one, then what `second` makes of their
+ * rows together with `COMMIT`; returns `second`'s result and the rows of its statements. For work on a latency path
+ * whose replies wait behind a busy event loop, where each round trip costs that wait. Several statements travel in
+ * one simple query, which takes no parameters: their values must be in the text, quoted with `escapeLiteral`. Any
+ * error (in a statement or in `second`) rolls everything back.
  */
-export async function withTransactionBegunBy<T>(pool: pg.Pool, first: string, work: (client: pg.PoolClient, rows: any[]) => Promise<T>): Promise<T> {
+export async function transactionInTwoTrips<T>(
+  pool: pg.Pool,
+  first: string[],
+  second: (rows: any[][]) => Promise<{ statements: string[]; result: T }> | { statements: string[]; result: T },
+): Promise<{ result: T; rows: any[][] }> {
   const client = await pool.connect();
   try {
-    const results = (await client.query(`BEGIN; ${first}`)) as unknown as pg.QueryResult[];
-    const result = await work(client, results[1].rows);
-    await client.query('COMMIT');
-    return result;
+    const begun = (await client.query(['BEGIN', ...first].join(';\n'))) as unknown as pg.QueryResult[];
+    const { statements, result } = await second(begun.slice(1).map((r) => r.rows));
+    const ended = (await client.query([...statements, 'COMMIT'].join(';\n'))) as unknown as pg.QueryResult | pg.QueryResult[];
+    return { result, rows: Array.isArray(ended) ? ended.slice(0, -1).map((r) => r.rows) : [] };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
@@ -61,5 +67,8 @@ export async function withTransactionBegunBy<T>(pool: pg.Pool, first: string, wo
   }
 }
 
-/** A string as an SQL literal (PostgreSQL's quoting rules, as pg's client applies them). */
+/** A string as an SQL literal (PostgreSQL's quoting rules, as pg's client applies them to its parameters). */
 export const escapeLiteral = (s: string): string => pg.escapeLiteral(s);
+
+/** Any JSON-able value as a `jsonb` literal: how a statement sent in a simple query carries structured values. */
+export const jsonbLiteral = (v: unknown): string => `${escapeLiteral(JSON.stringify(v))}::jsonb`;
