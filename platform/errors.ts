@@ -129,6 +129,7 @@ export const catalogue = {
   ABONE_ERR_COLLECTIONS_CANCEL_REFUSED: { status: 409, kind: 'user', message: 'Payment {id} cannot be cancelled: {reason}' },
   ABONE_ERR_COLLECTIONS_DRAWER_NOT_FOUND: { status: 404, kind: 'user', message: 'Drawer {id} not found (or not yours)' },
   ABONE_ERR_COLLECTIONS_DRAWER_STATE: { status: 409, kind: 'user', message: 'Drawer {id}: {reason}' },
+  ABONE_ERR_COLLECTIONS_DRAWER_OFFICE: { status: 403, kind: 'user', message: 'Cashier {cashier} works at office {assigned}, not {office}; a supervisor assigns the office' },
   ABONE_ERR_COLLECTIONS_BANK_CHANNEL_UNKNOWN: { status: 403, kind: 'user', message: 'The caller {username} is not an active bank or PTT channel' },
   ABONE_ERR_COLLECTIONS_BANK_CHANNEL_EXISTS: { status: 409, kind: 'user', message: 'Bank channel {code} (or its user {username}) already exists' },
   ABONE_ERR_COLLECTIONS_BANK_SUBSCRIBER_NOT_FOUND: { status: 404, kind: 'user', message: 'Subscriber {subscriberNo} not found' },

@@ -105,6 +105,9 @@ const MATRIX: Record<string, string[] | 'public' | 'authenticated'> = {
   'GET /api/v1/collections/debt': READ_COLLECTIONS,
   'POST /api/v1/collections/drawers': TAKE_PAYMENTS,
   'GET /api/v1/collections/drawers/current': TAKE_PAYMENTS,
+  'GET /api/v1/collections/cashier-offices/me': TAKE_PAYMENTS,
+  'GET /api/v1/collections/cashier-offices': CANCEL_PAYMENTS, // collections.offices: the supervisor's
+  'PUT /api/v1/collections/cashier-offices/:cashier': CANCEL_PAYMENTS,
   'POST /api/v1/collections/drawers/:id/close': TAKE_PAYMENTS,
   'GET /api/v1/collections/drawers/:id/report': READ_COLLECTIONS,
   'GET /api/v1/collections/reports/daily': READ_COLLECTIONS,

@@ -225,6 +225,16 @@ describe('web console cashier desk in a real browser', function () {
     await row.getByText('Kapandı').waitFor();
     assert.deepEqual((await row.innerText()).split('\t').map((s) => s.trim()).slice(1, 7), ['MERKEZ', 'vezne', '300,00 ₺', '300,00 ₺', '0,00 ₺', 'KAPANDI']);
     await expectAccessible(sef, 'daily close');
+    // The supervisor moves the cashier to Kadıköy: tomorrow's drawer opens there, the field only shows it.
+    await sef.getByLabel('Kasiyer (kullanıcı adı)').fill('vezne');
+    await sef.getByRole('textbox', { name: 'Vezne (şube) kodu' }).last().fill('kadikoy');
+    await sef.getByRole('button', { name: 'Ata' }).click();
+    await sef.getByTestId('cashier-offices').locator('tbody tr').first().getByText('KADIKOY').waitFor();
     await sef.context().close();
+    const vezne = await loginAs('vezne');
+    const office = vezne.getByLabel('Vezne (şube) kodu');
+    await vezne.getByText('Şefinizin atadığı vezne').waitFor();
+    assert.deepEqual([await office.inputValue(), await office.getAttribute('readonly')], ['KADIKOY', '']);
+    await vezne.context().close();
   });
 });

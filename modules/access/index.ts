@@ -13,7 +13,7 @@ export { PERMISSIONS, ROLES, PUBLIC, syncCatalogue, type Permission } from './ca
 export { can, assertScope, actorName, type Actor, type Scope } from './actor.ts';
 export { audit, type AuditEntry } from './audit.ts';
 export { installGuard, actorOf, actorForToken, AUTHENTICATED, SESSION_COOKIE, type RouteAccess } from './guard.ts';
-export { createUser, setRoles, loadActor, type NewUser, type RoleGrant } from './users.ts';
+export { createUser, setRoles, loadActor, userIdOf, type NewUser, type RoleGrant } from './users.ts';
 export { createToken, revokeToken } from './credentials.ts';
 export { accessRoutes } from './routes.ts';
 export { LoginThrottle } from './login.ts';

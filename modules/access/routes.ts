@@ -9,7 +9,7 @@ import { ROLES } from './catalogue.ts';
 import { createSession, createToken, revokeSession, revokeToken } from './credentials.ts';
 import { actorOf, AUTHENTICATED, SESSION_COOKIE } from './guard.ts';
 import { login, type LoginThrottle } from './login.ts';
-import { changePassword, createUser, endAllSessions, setRoles } from './users.ts';
+import { changePassword, createUser, endAllSessions, setRoles, userIdOf } from './users.ts';
 import { verifyPassword } from './passwords.ts';
 
 type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
@@ -153,8 +153,3 @@ export function accessRoutes(app: App, deps: { pool: pg.Pool; throttle: LoginThr
   );
 }
 
-async function userIdOf(pool: pg.Pool, username: string): Promise<number> {
-  const { rows } = await pool.query('SELECT id FROM app_user WHERE username = $1', [username]);
-  if (!rows.length) throw new AboneError('ABONE_ERR_AUTH_USER_NOT_FOUND', { username });
-  return rows[0].id;
-}

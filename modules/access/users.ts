@@ -83,3 +83,10 @@ export async function endAllSessions(pool: pg.Pool, userId: number): Promise<voi
   await pool.query('UPDATE user_session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
   await pool.query('UPDATE api_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
 }
+
+/** The user's id by username; ABONE_ERR_AUTH_USER_NOT_FOUND when there is none. */
+export async function userIdOf(db: pg.Pool | pg.PoolClient, username: string): Promise<number> {
+  const { rows } = await db.query('SELECT id FROM app_user WHERE username = $1', [username]);
+  if (!rows.length) throw new AboneError('ABONE_ERR_AUTH_USER_NOT_FOUND', { username });
+  return rows[0].id;
+}

@@ -10,12 +10,13 @@ import type pg from 'pg';
 import { localDate } from '../../platform/calendar.ts';
 import { withTransaction } from '../../platform/db/pool.ts';
 import { AboneError } from '../../platform/errors.ts';
-import { actorName, actorOf, audit, can } from '../access/index.ts';
+import { actorName, actorOf, audit, can, userIdOf } from '../access/index.ts';
 import { accountForSubscription, lockAccount } from '../ledger/index.ts';
 import { cancelPayment } from './cancel.ts';
 import { applyWaitingCredit, markCreditWaiting } from './credits.ts';
 import { debtInquiry } from './debt.ts';
 import { takeDeskPayment, DESK_METHODS } from './desk.ts';
+import { assignOffice, cashierOffices, officeOf } from './cashier-offices.ts';
 import { closeDrawer, loadDrawer, openDrawer, openDrawerOf } from './drawers.ts';
 import { dailyReport, drawerReport } from './drawer-report.ts';
 import { loadPayment, PAYMENT_COLUMNS } from './payment-view.ts';
@@ -48,7 +49,7 @@ export function deskRoutes(app: App, deps: { pool: pg.Pool }): void {
 
   app.post(
     '/api/v1/collections/drawers',
-    { config: { permission: 'collections.take' }, schema: { summary: 'Open your drawer at an office with its float', body: z.object({ office: Office, openingFloat: Amount }) } },
+    { config: { permission: 'collections.take' }, schema: { summary: 'Open your drawer with its float, at your assigned office (office may be left out) or, with none assigned, at the office named', body: z.object({ office: Office.optional(), openingFloat: Amount }) } },
     async (req, reply) => {
       const actor = actorOf(req);
       const drawer = await withTransaction(pool, async (c) => {
@@ -57,6 +58,38 @@ export function deskRoutes(app: App, deps: { pool: pg.Pool }): void {
         return opened;
       });
       return reply.status(201).send(drawer);
+    },
+  );
+
+  app.get(
+    '/api/v1/collections/cashier-offices/me',
+    { config: { permission: 'collections.take' }, schema: { summary: 'The office your drawer opens at (null: none assigned, any you name)' } },
+    async (req) => {
+      const cashier = actorName(actorOf(req));
+      return { cashier, office: await officeOf(pool, cashier) };
+    },
+  );
+
+  app.get(
+    '/api/v1/collections/cashier-offices',
+    { config: { permission: 'collections.offices' }, schema: { summary: 'Cashiers with their assigned offices' } },
+    async () => ({ items: await cashierOffices(pool) }),
+  );
+
+  app.put(
+    '/api/v1/collections/cashier-offices/:cashier',
+    {
+      config: { permission: 'collections.offices' },
+      schema: { summary: 'Assign a cashier (a user) to the office where their drawer opens; audited', params: z.object({ cashier: z.string().min(1).max(200) }), body: z.object({ office: Office }) },
+    },
+    async (req) => {
+      await userIdOf(pool, req.params.cashier);
+      const actor = actorOf(req);
+      return withTransaction(pool, async (c) => {
+        const assigned = await assignOffice(c, { cashier: req.params.cashier, office: req.body.office, actor: actorName(actor) });
+        await audit(c, actor, { action: 'collections.cashier.office', entity: 'user', entityId: req.params.cashier, detail: { office: assigned.office }, correlationId: req.id, ip: req.ip });
+        return assigned;
+      });
     },
   );
 

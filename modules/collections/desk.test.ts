@@ -96,6 +96,26 @@ describe('collections: the cashier desk', function () {
     }
   });
 
+  it('opens a cashier\'s drawer only at the office a supervisor assigned; the assignment is audited', async () => {
+    const { cookie, username } = await sessionAs(app, db.pool, [{ role: 'cashier' }]);
+    // None assigned: any office named; then the supervisor puts the cashier at KADIKOY.
+    assert.deepEqual((await call('GET', '/api/v1/collections/cashier-offices/me', cookie)).json(), { cashier: username, office: null });
+    assert.equal((await call('PUT', `/api/v1/collections/cashier-offices/${username}`, cookie, { office: 'KADIKOY' })).statusCode, 403, 'a cashier does not assign offices');
+    assert.equal((await call('PUT', '/api/v1/collections/cashier-offices/nobody-here', supervisor, { office: 'KADIKOY' })).json().code, 'ABONE_ERR_AUTH_USER_NOT_FOUND');
+    const put = await call('PUT', `/api/v1/collections/cashier-offices/${username}`, supervisor, { office: 'KADIKOY' });
+    assert.equal(put.statusCode, 200, put.body);
+    assert.deepEqual((await call('GET', '/api/v1/collections/cashier-offices/me', cookie)).json(), { cashier: username, office: 'KADIKOY' });
+    // Elsewhere refused, nothing opened; with the office left out, the drawer opens at KADIKOY.
+    const elsewhere = await call('POST', '/api/v1/collections/drawers', cookie, { office: 'MERKEZ', openingFloat: '0' });
+    assert.deepEqual([elsewhere.statusCode, elsewhere.json().code], [403, 'ABONE_ERR_COLLECTIONS_DRAWER_OFFICE']);
+    assert.equal((await db.pool.query('SELECT count(*)::int AS n FROM collections_drawer WHERE cashier = $1', [username])).rows[0].n, 0);
+    const opened = await call('POST', '/api/v1/collections/drawers', cookie, { openingFloat: '50.00' });
+    assert.equal(opened.statusCode, 201, opened.body);
+    assert.deepEqual([opened.json().office, opened.json().openingFloat], ['KADIKOY', '50.00']);
+    const { rows } = await db.pool.query(`SELECT entity_id, detail->>'office' AS office FROM audit_log WHERE action = 'collections.cashier.office'`);
+    assert.deepEqual(rows, [{ entity_id: username, office: 'KADIKOY' }]);
+  });
+
   it('refuses bad desk input by field and a payment into another cashier\'s drawer', async () => {
     const other = (await sessionAs(app, db.pool, [{ role: 'cashier' }])).cookie;
     const drawerId = (await call('POST', '/api/v1/collections/drawers', other, { office: 'KADIKOY', openingFloat: '0' })).json().id;

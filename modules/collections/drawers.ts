@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { AboneError } from '../../platform/errors.ts';
 import { localDate } from '../../platform/calendar.ts';
 import { Money } from '../../platform/money.ts';
+import { OFFICE, officeOf } from './cashier-offices.ts';
 import type { Db } from '../ledger/index.ts';
 import { drawerReport, type DrawerReport } from './drawer-report.ts';
 
@@ -21,7 +22,6 @@ export interface Drawer {
   closed: { expectedCash: string; countedCash: string; difference: string; closedAt: Date; closedBy: string } | null;
 }
 
-const OFFICE = /^[A-Z0-9][A-Z0-9_-]{0,31}$/;
 const AMOUNT = /^\d{1,16}(\.\d{1,2})?$/;
 const invalid = (field: string, reason: string) => new AboneError('ABONE_ERR_COLLECTIONS_PAYMENT_INVALID', { field, reason });
 
@@ -29,16 +29,22 @@ const DRAWER_COLUMNS = `d.id::int, d.office, d.cashier, to_char(d.business_date,
   CASE WHEN c.drawer_id IS NULL THEN NULL ELSE json_build_object('expectedCash', c.expected_cash::text, 'countedCash', c.counted_cash::text,
     'difference', c.difference::text, 'closedAt', c.closed_at, 'closedBy', c.closed_by) END AS closed`;
 
-/** Opens a drawer inside the caller's transaction (the route audits it in the same one). */
-export async function openDrawer(c: pg.PoolClient, input: { office: string; cashier: string; openingFloat: string }): Promise<Drawer> {
-  if (typeof input.office !== 'string' || !OFFICE.test(input.office)) throw invalid('office', 'an office code: capitals, digits, _ and -, up to 32');
+/**
+ * Opens a drawer inside the caller's transaction (the route audits it in the same one), at the cashier's assigned
+ * office (`office` may then be left out), or where they say when they have none.
+ */
+export async function openDrawer(c: pg.PoolClient, input: { office?: string; cashier: string; openingFloat: string }): Promise<Drawer> {
+  const assigned = await officeOf(c, input.cashier);
+  const office = input.office ?? assigned;
+  if (typeof office !== 'string' || !OFFICE.test(office)) throw invalid('office', 'an office code: capitals, digits, _ and -, up to 32');
+  if (assigned !== null && office !== assigned) throw new AboneError('ABONE_ERR_COLLECTIONS_DRAWER_OFFICE', { cashier: input.cashier, office, assigned });
   if (typeof input.openingFloat !== 'string' || !AMOUNT.test(input.openingFloat)) throw invalid('openingFloat', 'an amount in TRY with at most two decimals, as text');
   await c.query(`SELECT pg_advisory_xact_lock(hashtext('collections.drawer:' || $1))`, [input.cashier]);
   const open = await openDrawerOf(c, input.cashier);
   if (open) throw new AboneError('ABONE_ERR_COLLECTIONS_DRAWER_STATE', { id: open.id, reason: `already open since ${open.businessDate} at ${open.office}; close it first` });
   const { rows } = await c.query<{ id: number }>(
     'INSERT INTO collections_drawer (office, cashier, business_date, opening_float) VALUES ($1, $2, $3, $4) RETURNING id',
-    [input.office, input.cashier, localDate(Date.now()), input.openingFloat],
+    [office, input.cashier, localDate(Date.now()), input.openingFloat],
   );
   return loadDrawer(c, rows[0].id);
 }

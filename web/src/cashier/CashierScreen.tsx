@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { Button, Grid, Group, Stack, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useCan } from '../auth/session.tsx';
+import { CashierOffices } from './CashierOffices.tsx';
 import { DailyClosePanel } from './DailyClosePanel.tsx';
 import { DebtPanel } from './DebtPanel.tsx';
 import { DrawerPanel, useCurrentDrawer } from './DrawerPanel.tsx';
@@ -16,6 +17,7 @@ export function CashierScreen() {
   const { t } = useTranslation();
   const drawer = useCurrentDrawer();
   const supervises = useCan('collections.cancel');
+  const assignsOffices = useCan('collections.offices');
   const [chosen, setChosen] = useState<{ id: string; label: string } | null>(() => {
     const id = new URLSearchParams(location.search).get('subscription');
     return id ? { id, label: t('cashier.subscriptionN', { id }) } : null;
@@ -53,6 +55,7 @@ export function CashierScreen() {
         </Grid.Col>
       </Grid>
       {supervises && <DailyClosePanel />}
+      {assignsOffices && <CashierOffices />}
     </Stack>
   );
 }

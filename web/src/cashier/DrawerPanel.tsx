@@ -53,7 +53,11 @@ export function DrawerPanel() {
 function OpenDrawer({ onOpened }: { onOpened: () => void }) {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
-  const [office, setOffice] = useState(() => localStorage.getItem(OFFICE_KEY) ?? '');
+  const [typed, setOffice] = useState(() => localStorage.getItem(OFFICE_KEY) ?? '');
+  // A supervisor may have put the cashier at an office: the drawer opens there, the field only shows it.
+  const mine = useQuery({ queryKey: ['drawer', 'office'], queryFn: () => api<{ office: string | null }>('/api/v1/collections/cashier-offices/me') });
+  const assigned = mine.data?.office ?? null;
+  const office = assigned ?? typed;
   const [float, setFloat] = useState('');
   const { busy, error, setError, act } = useAction();
   const submit = async (e: React.FormEvent) => {
@@ -72,7 +76,15 @@ function OpenDrawer({ onOpened }: { onOpened: () => void }) {
     <form onSubmit={submit} aria-labelledby="open-drawer-title">
       <Stack gap="xs">
         <Text id="open-drawer-title">{t('cashier.noDrawer')}</Text>
-        <TextInput label={t('cashier.office')} description={t('cashier.officeHint')} value={office} onChange={(e) => setOffice(e.currentTarget.value)} required maxLength={32} />
+        <TextInput
+          label={t('cashier.office')}
+          description={assigned ? t('cashier.officeAssigned') : t('cashier.officeHint')}
+          value={office}
+          onChange={(e) => setOffice(e.currentTarget.value)}
+          readOnly={assigned !== null}
+          required
+          maxLength={32}
+        />
         <TextInput label={t('cashier.openingFloat')} description={t('cashier.amountHint')} value={float} onChange={(e) => setFloat(e.currentTarget.value)} required inputMode="decimal" />
         <ErrorText error={error} />
         <Group>
