@@ -33,7 +33,7 @@ import { createAddress, createInstallation, createParty, createPremise, type Cal
 import { installMeter, moveIn } from '../modules/subscriptions/index.ts';
 import { createTariff, listTariffs, outsortedAccruals, releaseAccrual, runProgress, runWorker, startRun } from '../modules/billing/index.ts';
 import { accountForSubscription } from '../modules/ledger/index.ts';
-import { debtInquiry, openDrawer, openDrawerOf, takeDeskPayment, takePayment } from '../modules/collections/index.ts';
+import { debtInquiry, importStatement, openDrawer, openDrawerOf, parseCsvStatement, takeDeskPayment, takePayment } from '../modules/collections/index.ts';
 import { consumptionLitres, HOUR_MS, initialRegister, rollover, type SimMeter } from '../simulators/index.ts';
 
 const log = contextLogger('demo');
@@ -59,6 +59,8 @@ export interface DemoBusinessReport {
   /** Left in review for the billing clerk's screen. */
   outsorted: number;
   payments: { desk: number; bank: number; unpaid: number };
+  /** Today's bank statement: lines matched to a subscriber, lines left in suspense. */
+  statement: { matched: number; suspense: number };
   ms: number;
   /** Milliseconds per phase (places, backfill, bills, payments): a slow first start says where its time went. */
   phases: Record<string, number>;
@@ -118,6 +120,7 @@ export async function seedDemoBusiness(pool: pg.Pool, headend: Pick<Headend, 're
   }
   phase('bills');
   const payments = await seedPayments(pool, households, periods);
+  const statement = await seedStatement(pool, households, periods[0].period);
   phase('payments');
   const report: DemoBusinessReport = {
     parties: households.filter((h) => h.partyId).length,
@@ -127,6 +130,7 @@ export async function seedDemoBusiness(pool: pg.Pool, headend: Pick<Headend, 're
     readings,
     ...billed,
     payments,
+    statement,
     ms: Date.now() - t0,
     phases,
   };
@@ -279,6 +283,24 @@ async function seedPayments(pool: pg.Pool, households: Household[], periods: Arr
     }
   }
   return counts;
+}
+
+/**
+ * Today's statement of the utility's collection account, for the statements screen: a transfer whose text names the
+ * fifth household's water contract pays its older bill with the late fee to date (matched by the subscriber number),
+ * and a transfer nobody can be found for waits in suspense for a clerk.
+ */
+async function seedStatement(pool: pg.Pool, households: Household[], older: string): Promise<DemoBusinessReport['statement']> {
+  const today = localDate(Date.now());
+  const day = DateTime.fromISO(today).toFormat('dd.MM.yyyy');
+  const lines = [`${day};125,00;DEMO-EFT-KIRA;;Kira ödemesi`];
+  const water = households.filter((h) => h.subscriptions.length)[4]?.subscriptions.find((s) => s.commodity === 'water');
+  const account = water && (await accountForSubscription(pool, water.id).catch(() => undefined));
+  const item = account && (await debtInquiry(pool, account.id, today)).items.find((i) => i.period === older);
+  if (water && item) lines.unshift(`${day};${item.payable.replace('.', ',')};DEMO-EFT-${water.id};;ABONE NO ${water.id} ${older} su faturası`);
+  const csv = ['date;amount;reference;iban;description', ...lines].join('\n') + '\n';
+  const report = await importStatement(pool, parseCsvStatement(csv, { statementId: `DEMO-${today}`, accountIban: demoIban(999_999) }), ACTOR.username);
+  return { matched: report.totals.matchedLines, suspense: report.totals.suspenseLines };
 }
 
 // --- the demo's data ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
  *
  * Households by payment plan: 1 Şükrü Çağlayan unpaid, 2 İpek Öztürk paid September at the bank (bank:0062) before
  * the due date, 3 Gülşen Yıldırım paid everything in cash at the desk today, 4 Çağrı Işık paid September by card at
- * the desk today, and again from 5 on.
+ * the desk today, and again from 5 on; the fifth pays its September water by a wire transfer on today's bank statement.
  *
  * Hand-checked (tariffs in server/demo-business.ts; each line rounded to the kuruş once):
  *
@@ -92,12 +92,14 @@ describe('demo business data on a first start', function () {
     // The 7 gas bills of October jump with the heating and are held; 6 are released, one stays for review.
     assert.deepEqual([report.posted, report.released, report.outsorted], [27, 6, 1]);
     assert.deepEqual(report.payments, { desk: 6, bank: 4, unpaid: 4 });
+    // Today's bank statement: the fifth household's water September paid by a transfer naming it, 125.00 in suspense.
+    assert.deepEqual(report.statement, { matched: 1, suspense: 1 });
     const c = await counts();
     assert.equal(c.party, 7);
     assert.equal(c.installation, 16);
     assert.equal(c.meter_fitting, 16); // the empty flat's meters are fitted too, without a contract
     assert.equal(c.billing_tariff_revision, 2);
-    assert.equal(c.collections_payment, 10);
+    assert.equal(c.collections_payment, 11); // 6 desk, 4 bank, 1 wire
     assert.equal(c.collections_drawer, 1);
     assert.ok(c.collections_late_fee > 0, 'the desk payments today settle overdue bills with their late fees');
     const { rows } = await db.pool.query('SELECT name, national_id FROM party ORDER BY id');
