@@ -230,6 +230,7 @@ describe('web console cashier desk in a real browser', function () {
     await sef.getByRole('textbox', { name: 'Vezne (şube) kodu' }).last().fill('kadikoy');
     await sef.getByRole('button', { name: 'Ata' }).click();
     await sef.getByTestId('cashier-offices').locator('tbody tr').first().getByText('KADIKOY').waitFor();
+    await sef.screenshot({ path: path.join(SHOTS, 'cashier-supervisor.png'), fullPage: true });
     await sef.context().close();
     const vezne = await loginAs('vezne');
     const office = vezne.getByLabel('Vezne (şube) kodu');
