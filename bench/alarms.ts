@@ -98,7 +98,8 @@ async function main(): Promise<void> {
       unlisten = onWorkOrderChange((c) => c.kind === 'created' && orderAt.set(c.orderId, performance.now()));
       wiring = wireAlarmOrders(db.pool, headend.registry);
     }
-    const rules = withRules ? await startRules(db.pool, headend.pipeline, { rebuildHours: 0, reloadMs: 600_000, sweepMs: 3_600_000 }) : undefined;
+    // As `abone start` wires them (server/alarm-work.ts): each raised alarm's order opened in the alarm's own write.
+    const rules = withRules ? await startRules(db.pool, headend.pipeline, { rebuildHours: 0, reloadMs: 600_000, sweepMs: 3_600_000 }, { alongAlarmWrite: wiring?.inAlarmWrite }) : undefined;
     const parsed: IngestMessage[] = messages.map((m) => parseMqttMessage(m.topic, m.payload, LIMITS));
     log(`${withRules ? 'pipeline + rules' : 'pipeline alone'}: ${readings} readings in ${parsed.length} messages`);
     const started = performance.now();

@@ -40,12 +40,16 @@ export async function applyTransitions(pool: pg.Pool, transitions: Transition[],
   const raises = transitions.filter((t) => t.kind === 'raise');
   // Only a raise can open something; a batch of clears stays one statement.
   if (along && raises.length) {
+    // One view of each meter for the whole write: a directory reload between the trips must not move a meter's region
+    // away from the crews its first trip locked.
+    const known = new Map<number, ReturnType<MeterLookup>>();
+    const meter: MeterLookup = (id) => (known.has(id) ? known.get(id) : known.set(id, along.meter(id)).get(id));
     try {
-      const before = along.hook.before(raises, along.meter);
+      const before = along.hook.before(raises, meter);
       const apply = `SELECT change, alarm FROM alarm_apply(${escapeLiteral(payload)}::jsonb, make_interval(secs => ${Math.trunc(holdoffSeconds)}))`;
       const { result, rows } = await transactionInTwoTrips(pool, before ? [apply, before] : [apply], async ([applied, read]) => {
         const changes = toChanges(applied);
-        const { statement, committed } = await along.hook.decide(changes, read, along.meter);
+        const { statement, committed } = await along.hook.decide(changes, read, meter);
         return { statements: statement ? [statement] : [], result: { changes, committed } };
       });
       publishAlarmChanges(result.changes);
