@@ -66,13 +66,13 @@ export async function runRollups(pool: pg.Pool, limit = 50_000): Promise<RollupR
  */
 const MONTH_DAYS = { cols: ['days', 'days_sum'], agg: 'count(*), sum(round(s.sum::numeric, 3))' };
 
-async function rollUp(c: pg.PoolClient, from: string, to: string, unit: 'day' | 'month', touched: string, extra?: { cols: string[]; agg: string }): Promise<number> {
+async function rollUp(c: pg.PoolClient, from: string, to: string, unit: 'day' | 'month', touched: string, extra?: { cols: string[]; agg: string }, channelIds?: number[]): Promise<number> {
   const cols = extra ? `${COLS.slice(0, -1)}, ${extra.cols.join(', ')})` : COLS;
   const upsert = extra ? `${UPSERT}, ${extra.cols.map((col) => `${col} = EXCLUDED.${col}`).join(', ')}` : UPSERT;
   const { rowCount } = await c.query(
     `INSERT INTO ${to} ${cols}
      SELECT t.meter_id, ch.id, t.bucket, x.*
-     FROM (${touched}) t CROSS JOIN channel ch CROSS JOIN LATERAL (
+     FROM (${touched}) t CROSS JOIN (SELECT id FROM channel${channelIds ? ` WHERE id IN (${channelIds.map((id) => Math.trunc(id)).join(', ')})` : ''}) ch CROSS JOIN LATERAL (
        SELECT ${AGG_FROM_ROLLUP}${extra ? `, ${extra.agg}` : ''} FROM ${from} s
        WHERE s.meter_id = t.meter_id AND s.channel_id = ch.id AND s.bucket >= t.bucket AND s.bucket < (t.bucket AT TIME ZONE '${ZONE}' + interval '1 ${unit}') AT TIME ZONE '${ZONE}'
        HAVING count(*) > 0) x
@@ -83,11 +83,12 @@ async function rollUp(c: pg.PoolClient, from: string, to: string, unit: 'day' | 
 
 /**
  * Month rows of the given meters and month recomputed from their daily rows, as the worker does: for callers that
- * wrote daily rows themselves (the billing bench's set-up; there is no other writer of rollups).
+ * wrote daily rows themselves (the billing bench's set-up and tests; the application has no other writer of
+ * rollups). `channelIds` limits it to the channels the caller wrote (the worker tries every channel).
  */
-export async function rollUpMonthsFromDays(db: pg.PoolClient | pg.Pool, meters: { from: number; to: number }, monthStart: Date): Promise<number> {
+export async function rollUpMonthsFromDays(db: pg.PoolClient | pg.Pool, meters: { from: number; to: number }, monthStart: Date, channelIds?: number[]): Promise<number> {
   const touched = `SELECT meter_id, '${monthStart.toISOString()}'::timestamptz AS bucket FROM generate_series(${Math.trunc(meters.from)}, ${Math.trunc(meters.to)}) meter_id`;
-  return rollUp(db as pg.PoolClient, 'rollup_daily', 'rollup_monthly', 'month', touched, MONTH_DAYS);
+  return rollUp(db as pg.PoolClient, 'rollup_daily', 'rollup_monthly', 'month', touched, MONTH_DAYS, channelIds);
 }
 
 /** Runs `runRollups` every `intervalMs` until stopped; drains everything pending on each tick. */
