@@ -17,6 +17,7 @@ import { loadBillables } from './billables.ts';
 import { withTransaction } from '../../platform/db/pool.ts';
 import { dailyConsumption, repeat, storeWaterTariff, waterSubscriptions, type Metered } from './test-fixtures.ts';
 import { accrualCounts, book } from './book-check.ts';
+import { CHILD_APPLICATION_NAME } from './worker-child-name.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -27,6 +28,17 @@ async function world(n: number): Promise<{ db: TestDatabase; subs: Metered[] }> 
   // Subscription i uses 0.1 × (i + 1) m³ a day, so no two bills are alike.
   for (const [i, s] of subs.entries()) await dailyConsumption(db.pool, s.meterId, '2026-10-01', repeat(31, 0.1 * (i + 1)));
   return { db, subs };
+}
+
+async function settleChildSessions(db: TestDatabase): Promise<void> {
+  for (;;) {
+    const { rows } = await db.pool.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
+      [CHILD_APPLICATION_NAME],
+    );
+    if (!rows.length) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 describe('bill run properties', function () {
@@ -119,6 +131,9 @@ describe('bill run properties', function () {
       await once(child, 'message');
       child.kill('SIGKILL');
       await once(child, 'exit');
+      // The server may still run what the child sent last (a shard claim) and commit it after the kill: end the
+      // child's sessions and wait until they are gone, so the claim is either rolled back or visible below.
+      await settleChildSessions(db);
       const mid = await runProgress(db.pool, run.id);
       assert.ok(mid.shards.done >= 1 && mid.shards.done < 8, `done ${mid.shards.done}`);
       await db.pool.query(`UPDATE billing_run_shard SET heartbeat_at = now() - interval '2 minutes' WHERE run_id = $1 AND status = 'claimed'`, [run.id]);

@@ -15,8 +15,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
-export function createPool(connectionString: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000, application_name: 'abone' } as pg.PoolConfig);
+/** `applicationName` names the connections in pg_stat_activity (a test finds a killed child's by it). */
+export function createPool(connectionString: string, max = 10, applicationName = 'abone'): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000, application_name: applicationName } as pg.PoolConfig);
   // An idle client losing its connection (database restart) must not crash the process; the pool replaces it.
   pool.on('error', (err) => log.warn({ err: err.message }, 'idle database connection lost'));
   // A checked-out client whose connection drops between two queries (a database restart in the middle of a
