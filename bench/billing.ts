@@ -1,15 +1,20 @@
 /**
  * npm run bench:billing [-- --subscriptions 1000000 --workers 2 --shard-size 2000 --keep]
  *
- * A monthly bill run (October 2026) over N water subscriptions with daily interval data (31 rollup_daily rows each,
- * and the month's rollup_monthly row the rollup worker writes from them), through `abone bill-run --workers W` in
+ * Two monthly bill runs over N water subscriptions with daily interval data (rollup_daily rows for every day, and
+ * each month's rollup_monthly row the rollup worker writes from them), each through `abone bill-run --workers W` in
  * child processes: shard planning through the subscriptions door, usage from rollups, rating by billing-core,
- * outsorting, accruals and their ledger postings (header, lines, open item, account) with every database check on.
- * Then, in the same database, the same rows copied by plain `INSERT ... SELECT` into tables of the same shape without
- * triggers or foreign keys: the floor for writing that much. Prints bills/s and the ratio, the CPU seconds per bill
- * of the bill-run processes and of PostgreSQL (on a shared machine the wall clock depends on everyone's load; CPU per
- * bill does not much), the machine's busy % and load average, and billing-core's rating alone (by days and from a
- * month's total). Set-up (subscriptions, meters, rollups) is written with INSERT ... SELECT and not timed.
+ * outsorting, accruals and their ledger postings (header, lines, open item) with every database check on.
+ *   - the first run ever (October 2026), whose every bill also opens its subscriber's current account: a migration
+ *     day's event, printed for the record;
+ *   - an ordinary month (November), the same subscriptions billed again with their accounts already open: what a
+ *     utility runs every month, and what the issue's goal ("a monthly run") is judged on.
+ * After each, in the same database, the rows that run wrote copied by plain `INSERT ... SELECT` into tables of the
+ * same shape without triggers or foreign keys (holding the earlier run's rows, as the real ones do): the floor for
+ * writing that much. Prints bills/s and the ratio, the CPU seconds per bill of the bill-run processes and of
+ * PostgreSQL (on a shared machine the wall clock depends on everyone's load; CPU per bill does not much), the
+ * machine's busy % and load average, and billing-core's rating alone (by days and from a month's total). Set-up
+ * (subscriptions, meters, rollups) is written with INSERT ... SELECT and not timed.
  * `bench/billing-phases.ts` splits a shard's time by phase.
  */
 import './quiet.ts';
@@ -24,7 +29,7 @@ import { createTariff } from '../modules/billing/index.ts';
 import { rollUpMonthsFromDays } from '../headend/index.ts';
 import { WATER_TARIFF } from '../modules/billing/test-fixtures.ts';
 import { availableParallelism, loadavg } from 'node:os';
-import { openBenchServer } from './db.ts';
+import { openBenchServer, type BenchDatabase, type BenchServer } from './db.ts';
 import { PostgresCpu, machineBusyPercent, machineTicks } from './proc.ts';
 import { TreeCpu } from './billing-cpu.ts';
 
@@ -43,6 +48,71 @@ const W = Number(opt.workers);
 
 const secs = (t0: number) => (performance.now() - t0) / 1000;
 
+interface Counts {
+  accruals: number;
+  posted: number;
+  accounts: number;
+  entries: number;
+  lines: number;
+  items: number;
+}
+
+/** Rows of the bill run's tables, with each table's highest id (what a later run wrote is above it). */
+async function counts(pool: import('pg').Pool): Promise<Counts & { maxIds: Record<string, number>; balanced: boolean }> {
+  const { rows: c } = await pool.query(`SELECT (SELECT count(*)::int FROM billing_accrual) AS accruals, (SELECT count(*)::int FROM billing_accrual WHERE state = 'posted') AS posted,
+    (SELECT count(*)::int FROM ledger_account) AS accounts, (SELECT count(*)::int FROM ledger_entry) AS entries, (SELECT count(*)::int FROM ledger_line) AS lines,
+    (SELECT count(*)::int FROM ledger_item) AS items, (SELECT sum(debit) = sum(credit) FROM ledger_line) AS balanced,
+    (SELECT coalesce(max(id), 0)::int FROM billing_accrual) AS accrual_max, (SELECT coalesce(max(id), 0)::int FROM ledger_account) AS account_max,
+    (SELECT coalesce(max(id), 0)::int FROM ledger_entry) AS entry_max, (SELECT coalesce(max(id), 0)::int FROM ledger_item) AS item_max`);
+  const r = c[0];
+  return { ...r, maxIds: { billing_accrual: r.accrual_max, ledger_account: r.account_max, ledger_entry: r.entry_max, ledger_item: r.item_max } };
+}
+
+const minus = (a: Counts, b: Counts): Counts => ({
+  accruals: a.accruals - b.accruals, posted: a.posted - b.posted, accounts: a.accounts - b.accounts, entries: a.entries - b.entries, lines: a.lines - b.lines, items: a.items - b.items,
+});
+const rowsOf = (c: Counts) => c.accruals + c.accounts + c.entries + c.lines + c.items;
+
+/** One `abone bill-run` of a period in child processes, timed, with the CPU of its processes and of PostgreSQL. */
+async function billRun(server: BenchServer, db: BenchDatabase, period: string) {
+  const pgCpu = server.postmaster ? new PostgresCpu(server.postmaster, [db.name]) : undefined;
+  pgCpu?.start();
+  const ticks0 = machineTicks();
+  const load0 = loadavg()[0];
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [path.join(HERE, '../bin/abone.js'), 'bill-run', '--period', period, '--workers', String(W), '--shard-size', String(opt['shard-size'])], {
+    env: { ...process.env, DATABASE_URL: db.url, ABONE_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let last = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    last = d.toString().trim().split('\n').at(-1) ?? last;
+    process.stderr.write(`  ${last}\n`);
+  });
+  const nodeCpu = new TreeCpu(child.pid!);
+  nodeCpu.start();
+  const [code] = await once(child, 'exit');
+  const s = secs(t0);
+  const cpu = { node: nodeCpu.stop(), pg: pgCpu?.stop(), machine: machineBusyPercent(ticks0, machineTicks(), availableParallelism()), load: [load0, loadavg()[0]] };
+  if (code !== 0) throw new Error(`bill-run ${period} exited with ${code}`);
+  return { s, cpu, last };
+}
+
+/**
+ * The reference: the rows a run wrote (ids above `after`; the lines of its entries) copied by plain INSERT ... SELECT
+ * into tables of the same shape without triggers or foreign keys, which hold every earlier run's rows as the real
+ * tables did.
+ */
+async function reference(pool: import('pg').Pool, after: Record<string, number>): Promise<number> {
+  const t0 = performance.now();
+  for (const t of ['billing_accrual', 'ledger_account', 'ledger_entry', 'ledger_line', 'ledger_item']) {
+    await pool.query(`CREATE TABLE IF NOT EXISTS ref_${t} (LIKE ${t} INCLUDING DEFAULTS INCLUDING INDEXES)`);
+    const since = t === 'ledger_line' ? `entry_id > ${after.ledger_entry}` : `id > ${after[t]}`;
+    await pool.query(`INSERT INTO ref_${t} SELECT * FROM ${t} WHERE ${since}`);
+  }
+  return secs(t0);
+}
+
 async function main(): Promise<void> {
   const server = await openBenchServer();
   const db = await server.createDatabase('billing');
@@ -58,55 +128,47 @@ async function main(): Promise<void> {
       return;
     }
 
-    const pgCpu = server.postmaster ? new PostgresCpu(server.postmaster, [db.name]) : undefined;
-    pgCpu?.start();
-    const ticks0 = machineTicks();
-    const load0 = loadavg()[0];
-    t0 = performance.now();
-    const child = spawn(process.execPath, [path.join(HERE, '../bin/abone.js'), 'bill-run', '--period', '2026-10', '--workers', String(W), '--shard-size', String(opt['shard-size'])], {
-      env: { ...process.env, DATABASE_URL: db.url, ABONE_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let last = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      last = d.toString().trim().split('\n').at(-1) ?? last;
-      process.stderr.write(`  ${last}\n`);
-    });
-    const nodeCpu = new TreeCpu(child.pid!);
-    nodeCpu.start();
-    const [code] = await once(child, 'exit');
-    const runS = secs(t0);
-    const cpu = { node: nodeCpu.stop(), pg: pgCpu?.stop(), machine: machineBusyPercent(ticks0, machineTicks(), availableParallelism()), load: [load0, loadavg()[0]] };
-    if (code !== 0) throw new Error(`bill-run exited with ${code}`);
-    const { rows: c } = await pool.query(`SELECT (SELECT count(*)::int FROM billing_accrual) AS accruals, (SELECT count(*)::int FROM billing_accrual WHERE state = 'posted') AS posted,
-      (SELECT count(*)::int FROM ledger_account) AS accounts, (SELECT count(*)::int FROM ledger_entry) AS entries, (SELECT count(*)::int FROM ledger_line) AS lines,
-      (SELECT count(*)::int FROM ledger_item) AS items, (SELECT sum(debit) = sum(credit) FROM ledger_line) AS balanced`);
-    const written = c[0].accruals + c[0].accounts + c[0].entries + c[0].lines + c[0].items;
+    // The first run ever (October): every bill also opens its subscriber's current account. A migration-day event.
+    const before = await counts(pool);
+    const first = await billRun(server, db, '2026-10');
+    const afterFirst = await counts(pool);
     await server.checkpoint();
-
-    t0 = performance.now();
-    for (const t of ['billing_accrual', 'ledger_account', 'ledger_entry', 'ledger_line', 'ledger_item']) {
-      await pool.query(`CREATE TABLE ref_${t} (LIKE ${t} INCLUDING DEFAULTS INCLUDING INDEXES)`);
-      await pool.query(`INSERT INTO ref_${t} SELECT * FROM ${t}`);
-    }
-    const refS = secs(t0);
+    const firstRef = await reference(pool, before.maxIds);
+    await server.checkpoint();
+    // An ordinary month (November): the same subscriptions, whose accounts exist from October.
+    const month = await billRun(server, db, '2026-11');
+    const afterMonth = await counts(pool);
+    await server.checkpoint();
+    const monthRef = await reference(pool, afterFirst.maxIds);
     const rating = ratingOnly(Math.min(N, 20_000));
 
-    const rows = [
-      ['bill run (abone bill-run, ' + W + ' worker processes)', `${N.toLocaleString('en')} subscriptions`, `${written.toLocaleString('en')} rows`, runS.toFixed(1), (c[0].accruals / runS).toFixed(0) + ' bills/s'],
-      ['reference: INSERT ... SELECT of the same rows', '', `${written.toLocaleString('en')} rows`, refS.toFixed(1), (c[0].accruals / refS).toFixed(0) + ' bills/s'],
+    const runs = [
+      { label: 'first run (October: opens every account)', run: first, ref: firstRef, c: minus(afterFirst, before) },
+      { label: 'ordinary month (November: accounts exist)', run: month, ref: monthRef, c: minus(afterMonth, afterFirst) },
+    ];
+    const rows: string[][] = [];
+    for (const r of runs) {
+      rows.push([`bill run, ${r.label} (abone bill-run, ${W} worker processes)`, `${N.toLocaleString('en')} subscriptions`, `${rowsOf(r.c).toLocaleString('en')} rows`, r.run.s.toFixed(1), (r.c.accruals / r.run.s).toFixed(0) + ' bills/s']);
+      rows.push([`reference: INSERT ... SELECT of the same rows`, '', `${rowsOf(r.c).toLocaleString('en')} rows`, r.ref.toFixed(1), (r.c.accruals / r.ref).toFixed(0) + ' bills/s']);
+    }
+    rows.push(
       ['billing-core rate() alone (usage file), one process', `${rating.n.toLocaleString('en')} bills`, '', rating.s.toFixed(1), (rating.n / rating.s).toFixed(0) + ' bills/s'],
       ['billing-core dailyUsage + rateUsage alone (the bill run\'s path by days), one process', `${rating.n.toLocaleString('en')} bills`, '', rating.trustedS.toFixed(1), (rating.n / rating.trustedS).toFixed(0) + ' bills/s'],
       ['billing-core dayTotalUsage + rateUsage alone (its path from a complete month row), one process', `${rating.n.toLocaleString('en')} bills`, '', rating.totalS.toFixed(1), (rating.n / rating.totalS).toFixed(0) + ' bills/s'],
-    ];
-    console.log(`\nPostgreSQL ${server.version} (${server.settings}); set-up ${setupS.toFixed(1)} s (${(N * 31).toLocaleString('en')} rollup rows)`);
-    console.log(`accruals ${c[0].accruals} (posted ${c[0].posted}), ledger: accounts ${c[0].accounts}, entries ${c[0].entries}, lines ${c[0].lines}, items ${c[0].items}, balanced ${c[0].balanced}`);
+    );
+    console.log(`\nPostgreSQL ${server.version} (${server.settings}); set-up ${setupS.toFixed(1)} s (${(N * 61).toLocaleString('en')} rollup rows, two months)`);
+    console.log(`after both runs: accruals ${afterMonth.accruals} (posted ${afterMonth.posted}), ledger: accounts ${afterMonth.accounts}, entries ${afterMonth.entries}, lines ${afterMonth.lines}, items ${afterMonth.items}, balanced ${afterMonth.balanced}`);
     console.log('\n| path | size | written | seconds | rate |\n|---|---|---|---|---|');
     for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-    console.log(`\nratio bill run / reference: ${(runS / refS).toFixed(1)}×; goal 1,000,000 in < 100 s (≥ 10,000 bills/s): ${N >= 1_000_000 && runS < 100 ? 'met' : N >= 1_000_000 ? 'not met' : `ran ${N.toLocaleString('en')}, not 1,000,000`}`);
-    console.log(`last progress line: ${last}`);
-    const perBill = (sec: number | undefined) => (sec === undefined ? '?' : `${((sec / c[0].accruals) * 1e6).toFixed(0)} µs`);
-    console.log(`CPU during the run: bill-run processes ${cpu.node.toFixed(1)} s (${perBill(cpu.node)} per bill), PostgreSQL ${cpu.pg?.toFixed(1) ?? '?'} s (${perBill(cpu.pg)} per bill); machine busy ${cpu.machine.toFixed(0)} % of ${availableParallelism() * 100} % (all users); load average ${cpu.load[0].toFixed(1)} → ${cpu.load[1].toFixed(1)}`);
+    // The goal is judged on the ordinary month: the issue asks for "a monthly run"; the first run is migration day.
+    const goal = N >= 1_000_000 ? (month.s < 100 ? 'met' : 'not met') : `ran ${N.toLocaleString('en')}, not 1,000,000`;
+    console.log(`\ngoal 1,000,000 in < 100 s (≥ 10,000 bills/s), judged on the ordinary month: ${goal}`);
+    for (const r of runs) {
+      const perBill = (sec: number | undefined) => (sec === undefined ? '?' : `${((sec / r.c.accruals) * 1e6).toFixed(0)} µs`);
+      const { cpu } = r.run;
+      console.log(`${r.label}: ratio to reference ${(r.run.s / r.ref).toFixed(1)}×; CPU bill-run processes ${cpu.node.toFixed(1)} s (${perBill(cpu.node)} per bill), PostgreSQL ${cpu.pg?.toFixed(1) ?? '?'} s (${perBill(cpu.pg)} per bill); machine busy ${cpu.machine.toFixed(0)} % of ${availableParallelism() * 100} % (all users); load average ${cpu.load[0].toFixed(1)} → ${cpu.load[1].toFixed(1)}`);
+      console.log(`  last progress line: ${r.run.last}`);
+    }
   } finally {
     if (!opt.keep) await db.drop();
     else console.log(`kept database ${db.url}`);
@@ -115,8 +177,8 @@ async function main(): Promise<void> {
 }
 
 /**
- * N water subscriptions on one premise, meters fitted 1 Sep, contracts from 15 Sep, 31 days of October rollups each
- * and their month row.
+ * N water subscriptions on one premise, meters fitted 1 Sep, contracts from 15 Sep, the days of October and November
+ * in rollups each and their month rows.
  */
 async function setUp(pool: import('pg').Pool, n: number): Promise<void> {
   const q = (sql: string, params: unknown[] = []) => pool.query(sql, params);
@@ -134,19 +196,22 @@ async function setUp(pool: import('pg').Pool, n: number): Promise<void> {
            SELECT i, i, i, 'residential', 'active', 'ankara', 'cankaya', 'water', $2, 'import' FROM generate_series(1, $1) i`, [n, startOfLocalDay('2026-09-15')]);
   await q(`INSERT INTO subscription_event (subscription_id, kind, to_status, at, meter_id, reading) SELECT i, 'move_in', 'active', $2, i, 0 FROM generate_series(1, $1) i`, [n, startOfLocalDay('2026-09-15')]);
   await q(`INSERT INTO subscription_tariff (subscription_id, effective_from, tariff_code) SELECT i, '2026-09-15', 'SU-KONUT' FROM generate_series(1, $1) i`, [n]);
-  // 0.2–0.65 m³ a day by subscription; chunks keep each statement's memory small.
-  const start = startOfLocalDay('2026-10-01');
+  // 0.2–0.65 m³ a day by subscription, October and November (the first run and an ordinary month); chunks keep each
+  // statement's memory small.
+  const months = [{ start: startOfLocalDay('2026-10-01'), days: 31 }, { start: startOfLocalDay('2026-11-01'), days: 30 }];
   for (let lo = 1; lo <= n; lo += 100_000) {
-    await q(
-      `INSERT INTO rollup_daily (meter_id, channel_id, bucket, n, sum, min, max, first_ts, first_value, last_ts, last_value)
-       SELECT i, 3, b, 96, v, 0, v, b, 0, b, v
-         FROM generate_series($1::int, $2::int) i, generate_series($3::timestamptz, $3::timestamptz + interval '30 days', interval '1 day') b,
-              LATERAL (SELECT 0.2 + (i % 10) * 0.05 AS v) x`,
-      [lo, Math.min(n, lo + 99_999), start],
-    );
-    // The month rows, as the rollup worker writes them after the days (the only writer of rollups), for the one
-    // channel written here (the worker tries all nine).
-    await rollUpMonthsFromDays(pool, { from: lo, to: Math.min(n, lo + 99_999) }, start, [3]);
+    for (const m of months) {
+      await q(
+        `INSERT INTO rollup_daily (meter_id, channel_id, bucket, n, sum, min, max, first_ts, first_value, last_ts, last_value)
+         SELECT i, 3, b, 96, v, 0, v, b, 0, b, v
+           FROM generate_series($1::int, $2::int) i, generate_series($3::timestamptz, $3::timestamptz + make_interval(days => $4 - 1), interval '1 day') b,
+                LATERAL (SELECT 0.2 + (i % 10) * 0.05 AS v) x`,
+        [lo, Math.min(n, lo + 99_999), m.start, m.days],
+      );
+      // The month rows, as the rollup worker writes them after the days (the only writer of rollups), for the one
+      // channel written here (the worker tries all nine).
+      await rollUpMonthsFromDays(pool, { from: lo, to: Math.min(n, lo + 99_999) }, m.start, [3]);
+    }
   }
   await q('ANALYZE');
 }
