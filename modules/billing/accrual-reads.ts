@@ -57,6 +57,10 @@ export async function outsortedAccruals(db: pg.Pool | pg.PoolClient, q: { period
 }
 
 export async function subscriptionAccruals(db: pg.Pool | pg.PoolClient, subscriptionId: number): Promise<AccrualView[]> {
-  const { rows } = await db.query(`${SELECT} WHERE subscription_id = $1 ORDER BY period, id`, [subscriptionId]);
+  // Every state, said as the two sets the indexes cover (migration 0030): the live bills and the closed ones.
+  const { rows } = await db.query(
+    `${SELECT} WHERE subscription_id = $1 AND (state IN ('posted', 'outsorted') OR state IN ('reversed', 'superseded')) ORDER BY period, id`,
+    [subscriptionId],
+  );
   return rows.map(view);
 }
