@@ -6,6 +6,7 @@
  */
 import type pg from 'pg';
 import { AboneError } from '../../platform/errors.ts';
+import { arrayLiteral, type ArrayElement } from '../../platform/db/array-literal.ts';
 import { combineTariffs, dailyUsage, dayTotalUsage, oneVersionOver, rate, rateUsage, type BillJson, type Tariff } from '../../billing-core/index.ts';
 import { openAccounts, postEntries, type EntryInput } from '../ledger/index.ts';
 import type { BillingMonth } from './billing-month.ts';
@@ -179,7 +180,7 @@ export async function accrueBatch(c: pg.PoolClient, month: BillingMonth, billabl
        JOIN jsonb_array_elements($${cols.length + 1}::jsonb) WITH ORDINALITY AS l(lines, n) USING (n)
      ON CONFLICT (subscription_id, period) WHERE state IN ('posted', 'outsorted') DO NOTHING
      RETURNING id, subscription_id`,
-    [...cols.map((col) => col[2] as unknown[]), lines],
+    [...cols.map((col) => arrayLiteral(col[2] as ArrayElement[])), lines],
   );
   lap('accrual insert');
   const bySub = new Map(rows.map((r) => [r.b.subscriptionId, r]));

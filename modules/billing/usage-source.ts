@@ -7,6 +7,7 @@
  * Rollups are double precision; values are rounded to 3 decimals in SQL, before any JavaScript number sees them.
  */
 import type pg from 'pg';
+import { arrayLiteral } from '../../platform/db/array-literal.ts';
 import { startOfLocalDay } from '../../platform/calendar.ts';
 import type { BillingMonth } from './billing-month.ts';
 import type { Billable } from './billables.ts';
@@ -37,7 +38,7 @@ const FITTINGS = `
     JOIN channel ci ON ci.code = CASE m.commodity WHEN 'electricity' THEN 'energy_interval' ELSE 'consumption' END
     JOIN channel cr ON cr.code = CASE m.commodity WHEN 'electricity' THEN 'energy' ELSE 'volume' END`;
 
-function fittingParams(billables: Billable[]): [number[], number[], Date[], Date[]] {
+function fittingParams(billables: Billable[]): [string, string, string, string] {
   const p: [number[], number[], Date[], Date[]] = [[], [], [], []];
   for (const b of billables) for (const m of b.meters) {
     p[0].push(b.subscriptionId);
@@ -45,7 +46,7 @@ function fittingParams(billables: Billable[]): [number[], number[], Date[], Date
     p[2].push(m.from);
     p[3].push(m.to);
   }
-  return p;
+  return [arrayLiteral(p[0]), arrayLiteral(p[1]), arrayLiteral(p[2]), arrayLiteral(p[3])];
 }
 
 /**
@@ -109,7 +110,7 @@ async function monthUsage(db: pg.Pool | pg.PoolClient, month: BillingMonth, bill
        JOIN channel ci ON ci.code = CASE m.commodity WHEN 'electricity' THEN 'energy_interval' ELSE 'consumption' END
        JOIN rollup_monthly r ON r.meter_id = x.meter_id AND r.channel_id = ci.id AND r.bucket = $3
       WHERE r.days = $4 AND r.min >= 0 AND r.days_sum IS NOT NULL`,
-    [billables.map((b) => b.subscriptionId), billables.map((b) => b.meters[0].meterId), month.fromTs, monthDays(month)],
+    [arrayLiteral(billables.map((b) => b.subscriptionId)), arrayLiteral(billables.map((b) => b.meters[0].meterId)), month.fromTs, monthDays(month)],
   );
   for (const r of rows) out.set(Number(r.sub_id), { kind: 'month', quantity: r.q });
   return out;
@@ -153,7 +154,7 @@ export async function earlierAverages(db: pg.Pool | pg.PoolClient, period: strin
   const { rows } = await db.query(
     `SELECT subscription_id, round(avg(gross), 2)::text AS avg FROM billing_accrual
       WHERE subscription_id = ANY($1::bigint[]) AND state = 'posted' AND period < $2 AND gross IS NOT NULL GROUP BY subscription_id`,
-    [ids, period],
+    [arrayLiteral(ids), period],
   );
   return new Map(rows.map((r) => [Number(r.subscription_id), r.avg]));
 }

@@ -12,6 +12,7 @@ import { DateTime } from 'luxon';
 import { AboneError } from '../../platform/errors.ts';
 import { dueDate as businessDueDate } from '../../platform/calendar.ts';
 import { toSql } from '../../platform/money.ts';
+import { arrayLiteral } from '../../platform/db/array-literal.ts';
 import { RECEIVABLES } from './chart.ts';
 import { checkEntry, type EntryInput } from './entry-rules.ts';
 import { ledgerConfig } from './entries.ts';
@@ -35,7 +36,7 @@ export async function postEntries(c: pg.PoolClient, inputs: EntryInput[]): Promi
   }
   const accountIds = [...new Set(inputs.map((e) => e.accountId).filter((a): a is number => a !== undefined))];
   if (accountIds.length) {
-    const { rows } = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_account WHERE id = ANY($1::bigint[])', [accountIds]);
+    const { rows } = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_account WHERE id = ANY($1::bigint[])', [arrayLiteral(accountIds)]);
     if (rows[0].n !== accountIds.length) throw new AboneError('ABONE_ERR_LEDGER_ACCOUNT_NOT_FOUND', { id: 'one of the batch' });
   }
 
@@ -44,18 +45,18 @@ export async function postEntries(c: pg.PoolClient, inputs: EntryInput[]): Promi
      SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::date[], $5::text[], $6::text[])
      ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key`,
     [
-      inputs.map((e) => e.idempotencyKey),
-      inputs.map((e) => e.kind),
-      inputs.map((e) => e.accountId ?? null),
-      inputs.map((e) => e.businessDate),
-      inputs.map((e) => e.description ?? null),
-      inputs.map((e) => e.actor ?? 'system'),
+      arrayLiteral(inputs.map((e) => e.idempotencyKey)),
+      arrayLiteral(inputs.map((e) => e.kind)),
+      arrayLiteral(inputs.map((e) => e.accountId ?? null)),
+      arrayLiteral(inputs.map((e) => e.businessDate)),
+      arrayLiteral(inputs.map((e) => e.description ?? null)),
+      arrayLiteral(inputs.map((e) => e.actor ?? 'system')),
     ],
   );
   const fresh = new Map(headers.map((h) => [h.idempotency_key, h.id]));
   const replayedKeys = inputs.map((e) => e.idempotencyKey).filter((k) => !fresh.has(k));
   if (replayedKeys.length) {
-    const { rows } = await c.query<{ id: number; idempotency_key: string }>('SELECT id, idempotency_key FROM ledger_entry WHERE idempotency_key = ANY($1::text[])', [replayedKeys]);
+    const { rows } = await c.query<{ id: number; idempotency_key: string }>('SELECT id, idempotency_key FROM ledger_entry WHERE idempotency_key = ANY($1::text[])', [arrayLiteral(replayedKeys)]);
     for (const r of rows) out.set(r.idempotency_key, { entryId: r.id, replayed: true });
   }
 
@@ -94,14 +95,14 @@ export async function postEntries(c: pg.PoolClient, inputs: EntryInput[]): Promi
     await c.query(
       `INSERT INTO ledger_line (entry_id, line_no, gl_account, account_id, debit, credit, description)
        SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::text[], $4::bigint[], $5::numeric[], $6::numeric[], $7::text[])`,
-      [line.entry, line.no, line.gl, line.account, line.debit, line.credit, line.descr],
+      [line.entry, line.no, line.gl, line.account, line.debit, line.credit, line.descr].map(arrayLiteral),
     );
   }
   if (item.entry.length) {
     const { rows: opened } = await c.query<{ id: number; entryId: number }>(
       `INSERT INTO ledger_item (account_id, entry_id, amount, period, due_date)
        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::text[], $5::date[]) RETURNING id, entry_id AS "entryId"`,
-      [item.account, item.entry, item.amount, item.period, item.due],
+      [item.account, item.entry, item.amount, item.period, item.due].map(arrayLiteral),
     );
     const keyOf = new Map([...fresh].map(([key, id]) => [id, key]));
     for (const o of opened) out.get(keyOf.get(o.entryId)!)!.itemId = o.id;
@@ -113,7 +114,7 @@ export async function postEntries(c: pg.PoolClient, inputs: EntryInput[]): Promi
 export async function openAccounts(c: pg.PoolClient, subscriptionIds: string[]): Promise<Map<string, number>> {
   if (subscriptionIds.length === 0) return new Map();
   // Sorted, so two runs opening overlapping sets wait for each other instead of deadlocking.
-  await c.query('INSERT INTO ledger_account (subscription_id) SELECT DISTINCT s FROM unnest($1::text[]) AS s ORDER BY s ON CONFLICT (subscription_id) DO NOTHING', [subscriptionIds]);
-  const { rows } = await c.query<{ id: number; subscription_id: string }>('SELECT id, subscription_id FROM ledger_account WHERE subscription_id = ANY($1::text[])', [subscriptionIds]);
+  await c.query('INSERT INTO ledger_account (subscription_id) SELECT DISTINCT s FROM unnest($1::text[]) AS s ORDER BY s ON CONFLICT (subscription_id) DO NOTHING', [arrayLiteral(subscriptionIds)]);
+  const { rows } = await c.query<{ id: number; subscription_id: string }>('SELECT id, subscription_id FROM ledger_account WHERE subscription_id = ANY($1::text[])', [arrayLiteral(subscriptionIds)]);
   return new Map(rows.map((r) => [r.subscription_id, r.id]));
 }
