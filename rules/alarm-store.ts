@@ -44,22 +44,26 @@ export async function applyTransitions(pool: pg.Pool, transitions: Transition[],
     // away from the crews its first trip locked.
     const known = new Map<number, ReturnType<MeterLookup>>();
     const meter: MeterLookup = (id) => (known.has(id) ? known.get(id) : known.set(id, along.meter(id)).get(id));
+    let written: { result: { changes: AlarmChange[]; committed?: (rows: any[]) => void }; rows: any[][] } | undefined;
     try {
       const before = along.hook.before(raises, meter);
       const apply = `SELECT change, alarm FROM alarm_apply(${escapeLiteral(payload)}::jsonb, make_interval(secs => ${Math.trunc(holdoffSeconds)}))`;
-      const { result, rows } = await transactionInTwoTrips(pool, before ? [apply, before] : [apply], async ([applied, read]) => {
+      written = await transactionInTwoTrips(pool, before ? [apply, before] : [apply], async ([applied, read]) => {
         const changes = toChanges(applied);
         const { statement, committed } = await along.hook.decide(changes, read, meter);
         return { statements: statement ? [statement] : [], result: { changes, committed } };
       });
-      publishAlarmChanges(result.changes);
-      result.committed?.(rows[0] ?? []);
-      return result.changes;
     } catch (err) {
       if (isTransient(err)) throw err; // the caller retries the whole write
       // The hook's work refused (a bug, bad data): the alarms must not wait for it. They are written alone and
       // published, so what listens to alarm changes takes them the way it takes the API's.
       log.warn({ err: (err as Error).message, transitions: transitions.length }, 'work along the alarm write failed; the alarms are written alone');
+    }
+    if (written) {
+      // Outside the try: once committed, nothing may send the write again.
+      publishAlarmChanges(written.result.changes);
+      written.result.committed?.(written.rows[0] ?? []);
+      return written.result.changes;
     }
   }
   const changes = await alarmApply(pool, payload, holdoffSeconds);

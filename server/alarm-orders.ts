@@ -43,8 +43,7 @@ export function wireAlarmOrders(pool: pg.Pool, registry: DeviceRegistry, opts: {
   let stopped = false;
   // The alarms whose orders were opened in their own write: the change listener leaves them alone.
   const carried = new WeakSet<Alarm>();
-  // The region comes from the engine's meter directory (the one its rules attach by), so the write needs no lookup;
-  // the category of a raise is in its detail, as it will be in the alarm's.
+  // The region comes from the engine's meter directory (the one its rules attach by), so the write needs no lookup.
   const inAlarmWrite: AlarmWriteHook = {
     before: (raises, meter) => (stopped ? undefined : alarmOrderCrews(raises.map((t) => meter(t.meterId)?.region), raises.length)),
     decide: (changes, before, meter) => {

@@ -14,7 +14,7 @@
 import { jsonbLiteral } from '../../platform/db/pool.ts';
 import { FEED_CHANNEL } from '../../platform/feed.ts';
 import { Changes } from './events.ts';
-import { checkAlarm, orderTypeOfAlarm, type AlarmForOrder } from './alarms.ts';
+import { checkAlarm, type AlarmForOrder } from './alarms.ts';
 import { chooseCrew, type CrewCandidate } from './crew-choice.ts';
 import { CARRIED } from './order-view.ts';
 
