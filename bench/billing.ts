@@ -76,6 +76,8 @@ const rowsOf = (c: Counts) => c.accruals + c.accounts + c.entries + c.lines + c.
 
 /** One `abone bill-run` of a period in child processes, timed, with the CPU of its processes and of PostgreSQL. */
 async function billRun(server: BenchServer, db: BenchDatabase, period: string) {
+  const wal = () => db.pool.query<{ bytes: string; fpi: string }>('SELECT wal_bytes::text AS bytes, wal_fpi::text AS fpi FROM pg_stat_wal').then((r) => r.rows[0]);
+  const wal0 = await wal();
   const pgCpu = server.postmaster ? new PostgresCpu(server.postmaster, [db.name]) : undefined;
   pgCpu?.start();
   const ticks0 = machineTicks();
@@ -96,7 +98,9 @@ async function billRun(server: BenchServer, db: BenchDatabase, period: string) {
   const s = secs(t0);
   const cpu = { node: nodeCpu.stop(), pg: pgCpu?.stop(), machine: machineBusyPercent(ticks0, machineTicks(), availableParallelism()), load: [load0, loadavg()[0]] };
   if (code !== 0) throw new Error(`bill-run ${period} exited with ${code}`);
-  return { s, cpu, last };
+  // The whole server's WAL (others' databases too when DATABASE_URL points at a shared one).
+  const wal1 = await wal();
+  return { s, cpu, last, wal: { bytes: Number(wal1.bytes) - Number(wal0.bytes), fpi: Number(wal1.fpi) - Number(wal0.fpi) } };
 }
 
 /**
@@ -173,7 +177,7 @@ async function main(): Promise<void> {
       const perBill = (sec: number | undefined) => (sec === undefined ? '?' : `${((sec / r.c.accruals) * 1e6).toFixed(0)} µs`);
       const { cpu } = r.run;
       console.log(`${r.label}: ratio to reference ${(r.run.s / r.ref).toFixed(1)}×; CPU bill-run processes ${cpu.node.toFixed(1)} s (${perBill(cpu.node)} per bill), PostgreSQL ${cpu.pg?.toFixed(1) ?? '?'} s (${perBill(cpu.pg)} per bill); machine busy ${cpu.machine.toFixed(0)} % of ${availableParallelism() * 100} % (all users); load average ${cpu.load[0].toFixed(1)} → ${cpu.load[1].toFixed(1)}`);
-      console.log(`  last progress line: ${r.run.last}`);
+      console.log(`  WAL ${(r.run.wal.bytes / r.c.accruals / 1024).toFixed(1)} KB per bill, of which ${(r.run.wal.fpi / r.c.accruals).toFixed(2)} full-page images per bill; last progress line: ${r.run.last}`);
     }
   } finally {
     if (!opt.keep) await db.drop();
