@@ -11,17 +11,9 @@ import { startHeadend, type Headend } from '../headend/index.ts';
 import { parseMqttMessage, topicFor } from '../collectors/mqtt/index.ts';
 import { onAlarmChange, saveRule, startRules, type AlarmWriteHook, type Rules } from '../rules/index.ts';
 import { createCrew, onWorkOrderChange } from '../modules/work-orders/index.ts';
-import { PERMISSIONS, type Actor, type Permission } from '../modules/access/index.ts';
+import { dispatcher, ENGINE, LIMITS } from './support/alarm-wiring.ts';
 import { wireAlarmOrders, type AlarmOrders } from '../server/index.ts';
 
-const LIMITS = { maxBytes: 65_536, maxItems: 1_000 };
-const ENGINE = { flushMs: 10, reloadMs: 600_000, sweepMs: 3_600_000, rebuildHours: 0, escalateEveryMs: 3_600_000 };
-const dispatcher: Actor = {
-  userId: 1,
-  username: 'test-dispatcher',
-  via: 'session',
-  permissions: new Map(Object.keys(PERMISSIONS).map((p) => [p as Permission, { regions: null, warehouses: null }])),
-};
 
 describe('alarm and work order written in one transaction', function () {
   this.timeout(120_000);
