@@ -11,10 +11,8 @@ import { api } from '../api/client.ts';
 import type { DailyReport } from '../api/collections.ts';
 import { ErrorText } from '../ui/ErrorText.tsx';
 import { formatMoney } from '../money.ts';
-import { BUSINESS_ZONE } from '../turkish.ts';
+import { businessToday } from '../turkish.ts';
 import { PaymentsList } from './PaymentsList.tsx';
-
-const businessToday = () => new Date().toLocaleDateString('en-CA', { timeZone: BUSINESS_ZONE });
 
 export function DailyClosePanel() {
   const { t, i18n } = useTranslation();

@@ -13,13 +13,10 @@ import { useCan } from '../auth/session.tsx';
 import { ErrorText } from '../ui/ErrorText.tsx';
 import { KeysetPager } from '../ui/Pager.tsx';
 import { formatMoney } from '../money.ts';
-import { BUSINESS_ZONE, formatTime } from '../turkish.ts';
+import { businessToday, formatTime } from '../turkish.ts';
 import { useAction } from '../ui/useAction.ts';
 
 const PAGE = 10;
-/** Today in the utility's calendar (Europe/Istanbul), as the server dates a payment's business day. */
-const businessToday = () => new Date().toLocaleDateString('en-CA', { timeZone: BUSINESS_ZONE });
-
 /** Whose payments: a subscription's (the desk) or a drawer's (the daily close). */
 export type PaymentsOf = { subscriptionId: string } | { drawerId: number };
 
