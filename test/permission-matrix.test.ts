@@ -160,6 +160,7 @@ const MATRIX: Record<string, string[] | 'public' | 'authenticated'> = {
   'POST /api/v1/direct-debit/orders/:id/activate': BACK_OFFICE,
   'POST /api/v1/direct-debit/orders/:id/cancel': BACK_OFFICE,
   'POST /api/v1/direct-debit/lists': BACK_OFFICE,
+  'GET /api/v1/direct-debit/lists': BACK_OFFICE,
   'GET /api/v1/direct-debit/lists/:id': BACK_OFFICE,
   'POST /api/v1/direct-debit/lists/:id/results': BACK_OFFICE,
   'GET /api/v1/direct-debit/lists/:id/file.csv': BACK_OFFICE,

@@ -9,7 +9,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { actorName, actorOf, audit, type Actor } from '../access/index.ts';
-import { activateOrder, approveOrder, cancelOrder, loadOrder, ordersOfSubscription, requestOrder, type DirectDebitOrder } from './direct-debit.ts';
+import { activateOrder, approveOrder, cancelOrder, loadOrder, requestOrder, type DirectDebitOrder } from './direct-debit.ts';
+import { listCollectionLists, listOrders } from './direct-debit-reads.ts';
 import { buildCollectionList, importResults, loadCollectionList, type ResultLine } from './direct-debit-list.ts';
 import { collectionListCsv, parseResultCsv } from './direct-debit-file.ts';
 import { listView, orderView } from './iban-views.ts';
@@ -21,6 +22,10 @@ const ById = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SA
 const Bank = z.string().regex(/^[0-9]{4,5}$/, "the bank's EFT code, 4 or 5 digits");
 const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const PERM = { permission: 'collections.direct_debit' as const };
+const Before = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional();
+const Limit = z.coerce.number().int().min(1).max(200).default(50);
+/** A page and the cursor of the next: there may be one while a full page came back. */
+const paged = <T extends { id: number }>(items: T[], limit: number) => ({ items, next: items.length === limit ? items[items.length - 1].id : null });
 
 export function directDebitRoutes(app: App, deps: { pool: pg.Pool }): void {
   const { pool } = deps;
@@ -39,8 +44,14 @@ export function directDebitRoutes(app: App, deps: { pool: pg.Pool }): void {
 
   app.get(
     '/api/v1/direct-debit/orders',
-    { config: PERM, schema: { summary: "A subscription's direct debit orders, newest first", querystring: z.object({ subscriptionId: z.string().min(1).max(64) }) } },
-    async (req) => ({ items: (await ordersOfSubscription(pool, req.query.subscriptionId)).map(orderView) }),
+    {
+      config: PERM,
+      schema: {
+        summary: "Direct debit orders, newest first, a page at a time: by status, or a subscription's (next: the page after, as before=)",
+        querystring: z.object({ subscriptionId: z.string().min(1).max(64).optional(), status: z.enum(['requested', 'approved', 'active', 'cancelled']).optional(), before: Before, limit: Limit }),
+      },
+    },
+    async (req) => paged((await listOrders(pool, req.query)).map(orderView), req.query.limit),
   );
 
   app.get('/api/v1/direct-debit/orders/:id', { config: PERM, schema: { summary: 'A direct debit order with its history', params: ById } }, async (req) => orderView(await loadOrder(pool, req.params.id)));
@@ -83,7 +94,23 @@ export function directDebitRoutes(app: App, deps: { pool: pg.Pool }): void {
     },
   );
 
-  app.get('/api/v1/direct-debit/lists/:id', { config: PERM, schema: { summary: 'A collection list with each line\'s result so far', params: ById } }, async (req) => listView(await loadCollectionList(pool, req.params.id)));
+  app.get(
+    '/api/v1/direct-debit/lists',
+    {
+      config: PERM,
+      schema: {
+        summary: "Collection lists, newest first, a page at a time, each with what the bank's results brought so far (paid, failed, waiting)",
+        querystring: z.object({ bank: Bank.optional(), before: Before, limit: Limit }),
+      },
+    },
+    async (req) => paged(await listCollectionLists(pool, req.query), req.query.limit),
+  );
+
+  app.get('/api/v1/direct-debit/lists/:id', { config: PERM, schema: { summary: "A collection list with each line's result so far, and its totals", params: ById } }, async (req) => {
+    const list = listView(await loadCollectionList(pool, req.params.id));
+    const [summary] = await listCollectionLists(pool, { id: list.id, limit: 1 });
+    return { ...list, totals: summary.totals };
+  });
 
   app.post(
     '/api/v1/direct-debit/lists/:id/results',

@@ -109,20 +109,14 @@ async function event(c: pg.PoolClient, orderId: number, status: string, detail: 
   await c.query('INSERT INTO collections_dd_order_event (order_id, status, detail, actor) VALUES ($1, $2, $3, $4)', [orderId, status, detail, actor]);
 }
 
-export async function loadOrder(db: Db, id: number): Promise<DirectDebitOrder> {
-  const { rows } = await db.query(
-    `SELECT id::int, subscription_id AS "subscriptionId", account_id::int AS "accountId", bank, payer_iban AS "payerIban", status, bank_reference AS "bankReference",
+/** An order as every read returns it, with its history (a handful of events each); callers add the WHERE. */
+export const ORDER_SELECT = `SELECT id::int, subscription_id AS "subscriptionId", account_id::int AS "accountId", bank, payer_iban AS "payerIban", status, bank_reference AS "bankReference",
             requested_at AS "requestedAt", approved_at AS "approvedAt", activated_at AS "activatedAt", cancelled_at AS "cancelledAt", cancel_reason AS "cancelReason",
             (SELECT coalesce(json_agg(json_build_object('status', e.status, 'detail', e.detail, 'actor', e.actor, 'at', e.at) ORDER BY e.id), '[]') FROM collections_dd_order_event e WHERE e.order_id = o.id) AS events
-       FROM collections_dd_order o WHERE id = $1`,
-    [id],
-  );
+       FROM collections_dd_order o`;
+
+export async function loadOrder(db: Db, id: number): Promise<DirectDebitOrder> {
+  const { rows } = await db.query(`${ORDER_SELECT} WHERE id = $1`, [id]);
   if (!rows[0]) throw new AboneError('ABONE_ERR_COLLECTIONS_DD_ORDER_NOT_FOUND', { id });
   return rows[0];
-}
-
-/** A subscription's orders, newest first (at most one not cancelled). */
-export async function ordersOfSubscription(db: Db, subscriptionId: string): Promise<DirectDebitOrder[]> {
-  const { rows } = await db.query<{ id: number }>('SELECT id::int FROM collections_dd_order WHERE subscription_id = $1 ORDER BY id DESC', [subscriptionId]);
-  return Promise.all(rows.map((r) => loadOrder(db, r.id)));
 }

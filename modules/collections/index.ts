@@ -38,7 +38,8 @@ export { importStatement, listStatementImports, loadStatementImport, type Statem
 export { matchLine, referencesIn } from './statement-match.ts';
 export { listSuspense, loadSuspense, matchSuspense, refundSuspense, type SuspenseItem } from './suspense.ts';
 export { syncFieldBatch, assignFieldDevice, type FieldPaymentItem, type FieldItemResult } from './field-sync.ts';
-export { requestOrder, approveOrder, activateOrder, cancelOrder, loadOrder, ordersOfSubscription, type DirectDebitOrder } from './direct-debit.ts';
+export { requestOrder, approveOrder, activateOrder, cancelOrder, loadOrder, type DirectDebitOrder, type OrderStatus } from './direct-debit.ts';
+export { listOrders, listCollectionLists, type CollectionListSummary, type CollectionListTotals } from './direct-debit-reads.ts';
 export { buildCollectionList, loadCollectionList, importResults, type CollectionList, type ResultLine, type ResultAnswer } from './direct-debit-list.ts';
 export { statementRoutes } from './statement-routes.ts';
 export { fieldSyncRoutes } from './field-sync-routes.ts';
