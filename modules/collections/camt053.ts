@@ -17,6 +17,7 @@ import {
   checkAccountIban, checkStatementId, cleanText, lineReference, MAX_STATEMENT_CHARS, MAX_STATEMENT_LINES, normaliseIban, refuseStatement,
   type ParsedStatement, type StatementLine,
 } from './statement-line.ts';
+import { statementReason } from './statement-reasons.ts';
 
 export function parseCamt053(xml: string): ParsedStatement[] {
   if (typeof xml !== 'string' || xml.trim() === '') throw refuseStatement('the file is empty');
@@ -69,14 +70,26 @@ function line(statementId: string, lineNo: number, ntry: XmlElement, tx: XmlElem
     remittance: cleanText(remittance, 500),
     endToEndId: endToEndId && endToEndId !== 'NOTPROVIDED' ? cleanText(endToEndId, 100) : undefined,
   };
-  if (!bookingDate) return { ...base, refused: 'no booking date' };
-  if (!amt) return { ...base, refused: 'no amount' };
-  const currency = amt.attrs.Ccy;
-  if (currency !== 'TRY') return { ...base, refused: `currency ${cleanText(currency, 3) ?? 'missing'}: only TRY is collected` };
+  if (!bookingDate) return { ...base, refused: dated ? statementReason('DATE_INVALID', { raw: cleanText(dated, 30) ?? '?' }) : statementReason('DATE_MISSING') };
+  if (!amt) return { ...base, refused: statementReason('AMOUNT_MISSING') };
+  if (amt.attrs.Ccy !== 'TRY') {
+    const currency = cleanText(amt.attrs.Ccy, 3);
+    return { ...base, refused: currency === undefined ? statementReason('CURRENCY_MISSING') : statementReason('CURRENCY', { currency }) };
+  }
   const value = amt.text.trim();
   const m = /^(\d{1,16})(?:\.(\d{1,5}))?$/.exec(value);
-  if (!m || /[1-9]/.test((m[2] ?? '').slice(2))) return { ...base, refused: `amount ${cleanText(value, 30) ?? '(empty)'} is not TRY with at most two decimals` };
+  if (!m || /[1-9]/.test((m[2] ?? '').slice(2))) return { ...base, refused: badAmount(value) };
   const amount = `${m[1].replace(/^0+(?=\d)/, '')}.${(m[2] ?? '').slice(0, 2).padEnd(2, '0')}`;
-  if (/^0+\.00$/.test(amount)) return { ...base, refused: 'amount is zero' };
+  if (/^0+\.00$/.test(amount)) return { ...base, refused: statementReason('AMOUNT_ZERO') };
   return { ...base, amount };
+}
+
+/** Why an amount CAMT.053 allows (digits, a point, at most two significant decimals) was refused, said precisely. */
+function badAmount(value: string) {
+  const raw = cleanText(value, 30);
+  if (raw === undefined) return statementReason('AMOUNT_MISSING');
+  const digits = /^(\d+)(?:\.(\d+))?$/.exec(value);
+  if (!digits) return statementReason('AMOUNT_NOT_NUMBER', { raw });
+  if (digits[1].length > 16) return statementReason('AMOUNT_TOO_LARGE');
+  return statementReason('AMOUNT_DECIMALS', { raw });
 }

@@ -15,6 +15,7 @@ import {
   checkAccountIban, checkStatementId, cleanText, lineReference, MAX_STATEMENT_CHARS, MAX_STATEMENT_LINES, normaliseIban, parseStatementAmount,
   parseStatementDate, refuseStatement, type ParsedStatement, type StatementLine,
 } from './statement-line.ts';
+import { onFileLine, statementReason, type StatementReason } from './statement-reasons.ts';
 
 export const CSV_STATEMENT_COLUMNS = ['date', 'amount', 'reference', 'iban', 'description'] as const;
 
@@ -46,8 +47,10 @@ export function parseCsvStatement(content: string, statement: { statementId: str
       payerIban: normaliseIban(f('iban')),
       remittance: cleanText(f('description'), 500),
     };
+    // Every refusal names the file line, which is what a clerk looks for in the bank's file.
+    const refuse = (line: StatementLine, reason: StatementReason) => lines.push({ ...line, refused: onFileLine(reason, row.line) });
     if (row.fields.length !== header.length) {
-      lines.push({ ...base, refused: `file line ${row.line}: ${row.fields.length} fields, the header has ${header.length}` });
+      refuse(base, statementReason('FIELD_COUNT', { fields: row.fields.length, expected: header.length }));
       continue;
     }
     const amount = parseStatementAmount(f('amount') ?? '');
@@ -55,10 +58,11 @@ export function parseCsvStatement(content: string, statement: { statementId: str
     const bookingDate = parseStatementDate(f('date'));
     const currency = f('currency')?.trim().toUpperCase();
     const line = { ...base, bookingDate };
-    if (!bookingDate) lines.push({ ...line, refused: `file line ${row.line}: date ${cleanText(f('date'), 20) ?? 'missing'} is not YYYY-MM-DD or DD.MM.YYYY` });
-    else if (currency && currency !== 'TRY' && currency !== 'TL') lines.push({ ...line, refused: `currency ${cleanText(currency, 3)}: only TRY is collected` });
-    else if ('reason' in amount) lines.push({ ...line, refused: `file line ${row.line}: ${amount.reason}` });
-    else if (/^0+\.00$/.test(amount.value)) lines.push({ ...line, refused: 'amount is zero' });
+    const rawDate = cleanText(f('date'), 20);
+    if (!bookingDate) refuse(line, rawDate === undefined ? statementReason('DATE_MISSING') : statementReason('DATE_INVALID', { raw: rawDate }));
+    else if (currency && currency !== 'TRY' && currency !== 'TL') refuse(line, statementReason('CURRENCY', { currency: cleanText(currency, 3) ?? '?' }));
+    else if ('reason' in amount) refuse(line, amount.reason);
+    else if (/^0+\.00$/.test(amount.value)) refuse(line, statementReason('AMOUNT_ZERO'));
     else lines.push({ ...line, amount: amount.value });
   }
   return { format: 'csv', statementId, accountIban, lines };

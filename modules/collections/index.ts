@@ -36,6 +36,7 @@ export { parseCsvStatement, CSV_STATEMENT_COLUMNS } from './csv-statement.ts';
 export { type ParsedStatement, type StatementLine } from './statement-line.ts';
 export { importStatement, listStatementImports, loadStatementImport, type StatementImport, type StatementImportSummary, type StatementLineReport } from './statement-import.ts';
 export { matchLine, referencesIn } from './statement-match.ts';
+export { STATEMENT_REASON_CODES, statementReason, type StatementReason, type StatementReasonCode, type StatementReasonParams } from './statement-reasons.ts';
 export { listSuspense, loadSuspense, matchSuspense, refundSuspense, type SuspenseItem } from './suspense.ts';
 export { syncFieldBatch, assignFieldDevice, type FieldPaymentItem, type FieldItemResult } from './field-sync.ts';
 export { requestOrder, approveOrder, activateOrder, cancelOrder, loadOrder, type DirectDebitOrder, type OrderStatus } from './direct-debit.ts';

@@ -1,7 +1,8 @@
 /**
  * Bank statements against the real database: a CAMT.053 statement with lines matched by subscriber number, by
  * invoice number and by the payer's IBAN, one left to suspense and one refused; the same statement again writes
- * nothing; suspense matched later and refunded, each once.
+ * nothing; suspense matched later and refunded, each once. Every line that is not matched carries its reason code and
+ * parameters (statement-reasons.ts), stored with the line and the suspense item.
  */
 import assert from 'node:assert/strict';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.ts';
@@ -11,7 +12,7 @@ import { createParty } from '../registry/index.ts';
 import { callContext, installation, makeTckn } from '../subscriptions/test-fixtures.ts';
 import { randomInt } from 'node:crypto';
 import { AboneError } from '../../platform/errors.ts';
-import { importStatement, listSuspense, loadPayment, matchSuspense, parseCamt053, parseCsvStatement, refundSuspense } from './index.ts';
+import { importStatement, listSuspense, loadPayment, loadStatementImport, matchSuspense, parseCamt053, parseCsvStatement, refundSuspense, type StatementImport } from './index.ts';
 import { accountWithBills } from './test-fixtures.ts';
 import { camtSample } from './testdata/camt053-sample.ts';
 
@@ -42,6 +43,9 @@ describe('collections: bank statement import and suspense', function () {
     return accountWithBills(db.pool, rows[0].id, [{ amount: '150.00', dueDate: '2026-01-15' }]);
   }
 
+  /** Each line's outcome with its reason code and parameters. */
+  const reasons = (r: StatementImport) => r.lines.map((l) => [l.reference, l.outcome, l.reasonCode, l.reasonParams]);
+
   let suspenseId: number;
   let bySubscriber: { accountId: number; itemIds: number[] };
 
@@ -65,6 +69,12 @@ describe('collections: bank statement import and suspense', function () {
     ]);
     assert.deepEqual(report.totals, { matched: '970.40', suspense: '75.25', matchedLines: 3, suspenseLines: 1, refusedLines: 1, duplicateLines: 0 });
     assert.match(report.lines[3].reason!, /not a known party/);
+    assert.deepEqual(reasons(report).slice(2), [
+      ['HB8-0003', 'matched', null, null],
+      ['HB8-0004', 'suspense', 'PAYER_UNKNOWN', {}],
+      ['HB8-0005', 'refused', 'CURRENCY', { currency: 'USD' }],
+    ]);
+    assert.equal(report.lines[4].reason, 'currency USD: only TRY is collected');
 
     // Each matched line is a wire payment from the statement's account, settling the bill; paid before due: no fee.
     const p1 = await loadPayment(db.pool, report.lines[0].paymentId!);
@@ -82,6 +92,8 @@ describe('collections: bank statement import and suspense', function () {
     const xml = camtSample({ STATEMENT_ID: '2026-01-08-001', ACCOUNT_IBAN: ACCOUNT, PREFIX: 'HB8', SUBSCRIBER: 'W100234', INVOICE: 'ABN2026000001', PAYER_IBAN });
     const again = await importStatement(db.pool, parseCamt053(xml)[0], 'clerk');
     assert.equal(again.replayed, true);
+    // Read back from the stored lines: the codes were stored with them.
+    assert.deepEqual(reasons(again).slice(3), [['HB8-0004', 'suspense', 'PAYER_UNKNOWN', {}], ['HB8-0005', 'refused', 'CURRENCY', { currency: 'USD' }]]);
     assert.deepEqual(again.totals, { matched: '970.40', suspense: '75.25', matchedLines: 3, suspenseLines: 1, refusedLines: 1, duplicateLines: 0 });
     assert.deepEqual([await ledgerRowCounts(db.pool), await collectionsRows()], before);
   });
@@ -91,6 +103,10 @@ describe('collections: bank statement import and suspense', function () {
     const report = await importStatement(db.pool, parseCsvStatement(csv, { statementId: '2026-01-09-csv', accountIban: ACCOUNT }), 'clerk');
     assert.deepEqual(report.lines.map((l) => [l.reference, l.outcome]), [['HB8-0001', 'duplicate'], ['HB9-0001', 'suspense']]);
     assert.match(report.lines[0].reason!, /2026-01-08-001/);
+    assert.deepEqual(reasons(report), [
+      ['HB8-0001', 'duplicate', 'DUPLICATE', { statementId: '2026-01-08-001' }],
+      ['HB9-0001', 'suspense', 'NO_REFERENCE_NO_IBAN', {}],
+    ]);
     assert.deepEqual([await gl('bank_clearing'), await gl('suspense')], ['1105.65', '-135.25']);
   });
 
@@ -114,7 +130,9 @@ describe('collections: bank statement import and suspense', function () {
 
   it('a clerk refunds a suspense item: suspense back to the bank, to the IBAN given; two clerks at once refund it once', async () => {
     const open = await listSuspense(db.pool, { status: 'open' });
-    assert.deepEqual(open.items.map((i) => [i.reference, i.amount, i.status]), [['HB9-0001', '60.00', 'open']]);
+    assert.deepEqual(open.items.map((i) => [i.reference, i.amount, i.status, i.reasonCode, i.reasonParams, i.reason]), [
+      ['HB9-0001', '60.00', 'open', 'NO_REFERENCE_NO_IBAN', {}, 'no reference in the text and no payer IBAN'],
+    ]);
     const id = open.items[0].id;
     const results = await Promise.allSettled([
       refundSuspense(db.pool, { id, iban: 'TR85 0001 0000 0000 0009 8765 43', note: 'Ödeyen iade istedi', actor: 'clerk' }),
@@ -127,6 +145,46 @@ describe('collections: bank statement import and suspense', function () {
     assert.deepEqual([await gl('bank_clearing'), await gl('suspense')], ['1045.65', '0.00']);
     assert.equal((await listSuspense(db.pool, { status: 'open' })).total, 0);
     assert.equal((await listSuspense(db.pool, { status: 'all' })).total, 2);
+  });
+
+  it('stores the code of each reason with the line and the suspense item; a line from before the codes keeps only its text', async () => {
+    await accountWithBills(db.pool, 'W400001', [{ amount: '10.00', dueDate: '2026-02-01' }]);
+    await accountWithBills(db.pool, 'W400002', [{ amount: '10.00', dueDate: '2026-02-01' }]);
+    // Two parties holding the same IBAN, each with a live subscription: the IBAN pays for two, a clerk decides.
+    const shared = 'TR480001000000000000444444';
+    await payerWithIban(shared);
+    await payerWithIban(shared);
+    const csv = 'date;amount;reference;iban;description\n' +
+      '13.01.2026;20,00;RC-1;;ABONE NO W400001 ve ABONE NO W400002\n' +
+      `13.01.2026;30,00;RC-2;${shared};elektrik\n` +
+      '13.01.2026;1.234;RC-3;;ABONE NO W400001\n';
+    const st = parseCsvStatement(csv, { statementId: 'REASONS-1', accountIban: ACCOUNT });
+    // A line no parser gives (no amount, not refused) is refused by the import itself.
+    st.lines.push({ lineNo: 4, reference: 'RC-4', bookingDate: '2026-01-13' });
+    const report = await importStatement(db.pool, st, 'clerk');
+    const expected = [
+      ['RC-1', 'suspense', 'NAMES_SEVERAL', { count: 2 }],
+      ['RC-2', 'suspense', 'PAYER_AMBIGUOUS', {}],
+      ['RC-3', 'refused', 'AMOUNT_AMBIGUOUS', { raw: '1.234', fileLine: 4 }],
+      ['RC-4', 'refused', 'NOT_BOOKABLE', {}],
+    ];
+    assert.deepEqual(reasons(report), expected);
+    assert.deepEqual(reasons(await loadStatementImport(db.pool, report.id)), expected);
+    assert.deepEqual(report.lines.map((l) => l.reason), [
+      'the text names 2 subscribers', "no reference in the text; the payer IBAN pays for several subscriptions",
+      'file line 4: amount 1.234 is ambiguous (thousands or decimals?)', 'not bookable',
+    ]);
+    const waiting = (await listSuspense(db.pool, { status: 'open' })).items.filter((i) => i.statementId === 'REASONS-1');
+    assert.deepEqual(waiting.map((i) => [i.reference, i.reasonCode, i.reasonParams]), [['RC-1', 'NAMES_SEVERAL', { count: 2 }], ['RC-2', 'PAYER_AMBIGUOUS', {}]]);
+
+    // A row imported before migration 0031 has no code: the API gives NULL and its English sentence.
+    const { rows } = await db.pool.query<{ id: number }>(`INSERT INTO collections_statement (account_iban, statement_id, format, actor) VALUES ($1, 'OLD-1', 'csv', 'clerk') RETURNING id::int`, [ACCOUNT]);
+    await db.pool.query(`INSERT INTO collections_statement_line (statement_id, line_no, account_iban, reference, outcome, reason) VALUES ($1, 1, $2, 'OLD-1/1', 'refused', 'amount is zero')`, [rows[0].id, ACCOUNT]);
+    const old = await loadStatementImport(db.pool, rows[0].id);
+    assert.deepEqual(old.lines.map((l) => [l.reason, l.reasonCode, l.reasonParams]), [['amount is zero', null, null]]);
+    // A code without its parameters (or a malformed one) is refused by the table.
+    await assert.rejects(db.pool.query(`INSERT INTO collections_statement_line (statement_id, line_no, account_iban, reference, outcome, reason, reason_code) VALUES ($1, 2, $2, 'OLD-1/2', 'refused', 'x', 'AMOUNT_ZERO')`, [rows[0].id, ACCOUNT]), { code: '23514' });
+    await assert.rejects(db.pool.query(`INSERT INTO collections_statement_line (statement_id, line_no, account_iban, reference, outcome, reason, reason_code, reason_params) VALUES ($1, 2, $2, 'OLD-1/2', 'refused', 'x', 'amount zero', '{}')`, [rows[0].id, ACCOUNT]), { code: '23514' });
   });
 
   it('a statement that fails half way writes nothing', async () => {

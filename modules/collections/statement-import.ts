@@ -7,6 +7,7 @@
  * - or booked to suspense: a `transfer` entry debiting bank_clearing and crediting suspense, waiting for a clerk;
  * - or refused (another currency, no amount): recorded with its reason, no money moves;
  * - or reported as a duplicate when the same reference came in an earlier statement of the account (not stored again).
+ * A line's reason is stored as its code and parameters (statement-reasons.ts) beside the English sentence.
  * Either the whole statement is booked or nothing is. Imports of one bank account queue on an advisory lock, and the
  * payments take their accounts' locks in account order, so two imports and a bill run cannot deadlock each other.
  */
@@ -19,6 +20,7 @@ import { takePayments } from './payments-batch.ts';
 import type { PaymentInput } from './payment-input.ts';
 import { matchLine, type LineMatch } from './statement-match.ts';
 import { cleanText, type ParsedStatement, type StatementLine } from './statement-line.ts';
+import { statementReason, type StatementReason, type StatementReasonCode, type StatementReasonParams } from './statement-reasons.ts';
 
 export type LineOutcome = 'matched' | 'suspense' | 'refused' | 'duplicate';
 
@@ -32,7 +34,10 @@ export interface StatementLineReport {
   accountId: number | null;
   paymentId: number | null;
   suspenseId: number | null;
+  /** English, for logs and API users; NULL codes are lines imported before there were codes (migration 0031). */
   reason: string | null;
+  reasonCode: StatementReasonCode | null;
+  reasonParams: StatementReasonParams | null;
 }
 
 export interface StatementImport {
@@ -85,7 +90,7 @@ async function importOnce(pool: pg.Pool, statement: ParsedStatement, actor: stri
           WHERE l.account_iban = $1 AND l.reference = $2`,
         [statement.accountIban, line.reference],
       );
-      if (earlier.rows[0]) duplicates.push(report(line, 'duplicate', { reason: `already booked from statement ${earlier.rows[0].statementId}` }));
+      if (earlier.rows[0]) duplicates.push(report(line, 'duplicate', statementReason('DUPLICATE', { statementId: earlier.rows[0].statementId })));
       else todo.push({ line, match: line.refused ? undefined : await matchLine(c, line) });
     }
     // Accounts in ascending order, then the suspense lines, then the refused ones: file order in the report. The
@@ -122,15 +127,16 @@ function paymentOfLine(st: ParsedStatement, line: StatementLine, match: LineMatc
 
 /** Records a line: matched (its payment taken already), booked to suspense, or refused. */
 async function bookLine(c: pg.PoolClient, statementRowId: number, st: ParsedStatement, line: StatementLine, match: LineMatch | undefined, actor: string, paymentId: number | undefined): Promise<void> {
-  const insertLine = (outcome: string, extra: { matchedBy?: string; paymentId?: number; reason?: string }) =>
+  const insertLine = (outcome: string, extra: { matchedBy?: string; paymentId?: number; reason?: StatementReason }) =>
     c.query<{ id: number }>(
-      `INSERT INTO collections_statement_line (statement_id, line_no, account_iban, reference, booking_date, amount, payer_iban, payer_name, remittance, outcome, matched_by, payment_id, reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id::int`,
+      `INSERT INTO collections_statement_line (statement_id, line_no, account_iban, reference, booking_date, amount, payer_iban, payer_name, remittance, outcome, matched_by, payment_id,
+                                               reason, reason_code, reason_params)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id::int`,
       [statementRowId, line.lineNo, st.accountIban, line.reference, line.bookingDate ?? null, line.amount ?? null, line.payerIban ?? null, line.payerName ?? null, line.remittance ?? null,
-        outcome, extra.matchedBy ?? null, extra.paymentId ?? null, cleanText(extra.reason, 500) ?? null],
+        outcome, extra.matchedBy ?? null, extra.paymentId ?? null, ...reasonColumns(extra.reason)],
     );
   if (line.refused || !match || !line.amount || !line.bookingDate) {
-    await insertLine('refused', { reason: line.refused ?? 'not bookable' });
+    await insertLine('refused', { reason: line.refused ?? statementReason('NOT_BOOKABLE') });
     return;
   }
   if (match.accountId !== undefined) {
@@ -149,13 +155,18 @@ async function bookLine(c: pg.PoolClient, statementRowId: number, st: ParsedStat
     ],
   });
   const { rows } = await insertLine('suspense', { reason: match.reason });
-  await c.query('INSERT INTO collections_suspense (line_id, amount, entry_id, reason) VALUES ($1, $2, $3, $4)', [rows[0].id, line.amount, entry.id, match.reason]);
+  await c.query('INSERT INTO collections_suspense (line_id, amount, entry_id, reason, reason_code, reason_params) VALUES ($1, $2, $3, $4, $5, $6)', [rows[0].id, line.amount, entry.id, ...reasonColumns(match.reason)]);
 }
 
-function report(line: StatementLine, outcome: LineOutcome, extra: Partial<StatementLineReport>): StatementLineReport {
+/** `reason`, `reason_code`, `reason_params` of a line or suspense row. */
+const reasonColumns = (r: StatementReason | undefined): [string | null, string | null, string | null] =>
+  r ? [cleanText(r.text, 500) ?? null, r.code, JSON.stringify(r.params)] : [null, null, null];
+
+/** A line reported but not stored (a duplicate of an earlier statement's). */
+function report(line: StatementLine, outcome: LineOutcome, reason: StatementReason): StatementLineReport {
   return {
     lineNo: line.lineNo, reference: line.reference, amount: line.amount ?? null, bookingDate: line.bookingDate ?? null, outcome,
-    matchedBy: null, accountId: null, paymentId: null, suspenseId: null, reason: null, ...extra,
+    matchedBy: null, accountId: null, paymentId: null, suspenseId: null, reason: reason.text, reasonCode: reason.code, reasonParams: reason.params,
   };
 }
 
@@ -174,7 +185,7 @@ export async function loadStatementImport(db: Db, id: number): Promise<Statement
   if (!rows[0]) throw new AboneError('ABONE_ERR_COLLECTIONS_STATEMENT_NOT_FOUND', { id });
   const { rows: lines } = await db.query<StatementLineReport>(
     `SELECT l.line_no AS "lineNo", l.reference, l.amount::text, to_char(l.booking_date, 'YYYY-MM-DD') AS "bookingDate", l.outcome, l.matched_by AS "matchedBy",
-            p.account_id::int AS "accountId", l.payment_id::int AS "paymentId", x.id::int AS "suspenseId", l.reason
+            p.account_id::int AS "accountId", l.payment_id::int AS "paymentId", x.id::int AS "suspenseId", l.reason, l.reason_code AS "reasonCode", l.reason_params AS "reasonParams"
        FROM collections_statement_line l LEFT JOIN collections_payment p ON p.id = l.payment_id LEFT JOIN collections_suspense x ON x.line_id = l.id
       WHERE l.statement_id = $1 ORDER BY l.line_no`,
     [id],

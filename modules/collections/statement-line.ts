@@ -7,6 +7,7 @@
 import { DateTime } from 'luxon';
 import { AboneError } from '../../platform/errors.ts';
 import { isTrIban } from '../registry/index.ts';
+import { statementReason, type StatementReason } from './statement-reasons.ts';
 
 export interface StatementLine {
   /** 1-based, in file order: the line's place in the statement, for reports and for a fallback reference. */
@@ -22,7 +23,7 @@ export interface StatementLine {
   /** Text the payer chose besides the remittance (CAMT EndToEndId): searched for references too. */
   endToEndId?: string;
   /** Why the line is not booked, when it is not. */
-  refused?: string;
+  refused?: StatementReason;
 }
 
 export interface ParsedStatement {
@@ -78,7 +79,7 @@ export function lineReference(raw: string | undefined, statementId: string, line
  * is the decimal one; a lone separator followed by exactly three digits (`1.234`) could be either and is refused.
  * Returns the signed amount with two decimals, or a reason.
  */
-export function parseStatementAmount(raw: string): { value: string; negative: boolean } | { reason: string } {
+export function parseStatementAmount(raw: string): { value: string; negative: boolean } | { reason: StatementReason } {
   let s = raw.replace(/[\s\u00a0\u2009\u202f]/g, '').replace(/(TRY|TL|₺)$/i, '');
   const negative = s.startsWith('-');
   if (negative || s.startsWith('+')) s = s.slice(1);
@@ -87,10 +88,13 @@ export function parseStatementAmount(raw: string): { value: string; negative: bo
   if (/^\d+$/.test(s)) whole = s;
   else if ((m = /^(\d{1,3}(?:\.\d{3})+|\d+),(\d{1,2})$/.exec(s))) [whole, frac] = [m[1].replace(/\./g, ''), m[2]];
   else if ((m = /^(\d{1,3}(?:,\d{3})+|\d+)\.(\d{1,2})$/.exec(s))) [whole, frac] = [m[1].replace(/,/g, ''), m[2]];
-  else if (/^\d{1,3}([.,])\d{3}$/.test(s)) return { reason: `amount ${cleanText(raw, 30)} is ambiguous (thousands or decimals?)` };
-  else return { reason: `amount ${cleanText(raw, 30) ?? '(empty)'} is not a number` };
+  else if (/^\d{1,3}([.,])\d{3}$/.test(s)) return { reason: statementReason('AMOUNT_AMBIGUOUS', { raw: cleanText(raw, 30)! }) };
+  else {
+    const shown = cleanText(raw, 30);
+    return { reason: shown === undefined ? statementReason('AMOUNT_MISSING') : statementReason('AMOUNT_NOT_NUMBER', { raw: shown }) };
+  }
   whole = whole.replace(/^0+(?=\d)/, '');
-  if (whole.length > 16) return { reason: 'amount too large' };
+  if (whole.length > 16) return { reason: statementReason('AMOUNT_TOO_LARGE') };
   return { value: `${whole}.${frac.padEnd(2, '0')}`, negative };
 }
 

@@ -10,8 +10,9 @@ import { AboneError } from '../../platform/errors.ts';
 import { accountForSubscription, loadInvoice, type Db } from '../ledger/index.ts';
 import { onePayer, payersByIban } from './statement-payers.ts';
 import type { StatementLine } from './statement-line.ts';
+import { statementReason, type StatementReason } from './statement-reasons.ts';
 
-export type LineMatch = { accountId: number; by: 'invoice' | 'subscription' | 'iban' } | { accountId?: undefined; reason: string };
+export type LineMatch = { accountId: number; by: 'invoice' | 'subscription' | 'iban' } | { accountId?: undefined; reason: StatementReason };
 
 const INVOICE = /\b[A-Z]{3}\d{10}\b/g;
 const SUBSCRIBER = /\bABONE\s*(?:NO|NUMARAS[IİıiI])?\s*[:.#-]?\s*([A-Za-z0-9_-]{1,64})/giu;
@@ -41,11 +42,11 @@ export async function matchLine(db: Db, line: StatementLine): Promise<LineMatch>
   const byInvoice = (await Promise.all(invoices.map((n) => orUndefined(loadInvoice(db, n))))).filter((x) => x !== undefined).map((i) => i.accountId);
   const bySubscriber = (await Promise.all(subscribers.map((s) => orUndefined(accountForSubscription(db, s))))).filter((x) => x !== undefined).map((a) => a.id);
   const named = new Set([...byInvoice, ...bySubscriber]);
-  if (named.size > 1) return { reason: `the text names ${named.size} subscribers` };
+  if (named.size > 1) return { reason: statementReason('NAMES_SEVERAL', { count: named.size }) };
   if (named.size === 1) return { accountId: [...named][0], by: byInvoice.length ? 'invoice' : 'subscription' };
-  if (!line.payerIban) return { reason: 'no reference in the text and no payer IBAN' };
+  if (!line.payerIban) return { reason: statementReason('NO_REFERENCE_NO_IBAN') };
   const payer = onePayer(await payersByIban(db, line.payerIban));
-  if (payer === 'none') return { reason: 'no reference in the text; the payer IBAN is not a known party\'s' };
-  if (payer === 'ambiguous') return { reason: 'no reference in the text; the payer IBAN pays for several subscriptions' };
+  if (payer === 'none') return { reason: statementReason('PAYER_UNKNOWN') };
+  if (payer === 'ambiguous') return { reason: statementReason('PAYER_AMBIGUOUS') };
   return { accountId: payer.accountId, by: 'iban' };
 }

@@ -19,7 +19,7 @@ describe('collections: statement parsers', () => {
     const [st] = parseCamt053(SAMPLE);
     assert.deepEqual([st.format, st.statementId, st.accountIban], ['camt053', 'S-1', ACCOUNT]);
     assert.deepEqual(
-      st.lines.map((l) => [l.lineNo, l.reference, l.amount, l.bookingDate, l.payerIban ?? null, l.remittance ?? null, l.refused ?? null]),
+      st.lines.map((l) => [l.lineNo, l.reference, l.amount, l.bookingDate, l.payerIban ?? null, l.remittance ?? null, l.refused?.text ?? null]),
       [
         [1, 'R-0001', '500.00', '2026-01-08', 'TR900001200000000000777777', 'ABONE NO 100234 OCAK DOĞALGAZ', null],
         [2, 'R-0002', '320.40', '2026-01-08', null, 'Fatura ABN2026000001 ödemesi', null],
@@ -43,7 +43,7 @@ describe('collections: statement parsers', () => {
     </ns2:Stmt></ns2:BkToCstmrStmt></ns2:Document>`;
     const [st] = parseCamt053(xml);
     assert.equal(st.accountIban, ACCOUNT);
-    assert.deepEqual(st.lines.map((l) => [l.reference, l.amount, l.bookingDate, l.refused ?? null]), [
+    assert.deepEqual(st.lines.map((l) => [l.reference, l.amount, l.bookingDate, l.refused?.text ?? null]), [
       ['BATCH9/1', '100.50', '2026-02-01', null],
       ['OWN-2', '200.00', '2026-02-01', null],
       ['B-7/3', undefined, '2026-02-01', 'amount 1.005 is not TRY with at most two decimals'],
@@ -77,7 +77,7 @@ describe('collections: statement parsers', () => {
       '\r\n' +
       '12,00;05.01.2026;;;referanssız\r\n';
     const st = parseCsvStatement(csv, { statementId: 'CSV-1', accountIban: ACCOUNT });
-    assert.deepEqual(st.lines.map((l) => [l.lineNo, l.reference, l.amount ?? null, l.bookingDate ?? null, l.payerIban ?? null, l.remittance ?? null, l.refused ?? null]), [
+    assert.deepEqual(st.lines.map((l) => [l.lineNo, l.reference, l.amount ?? null, l.bookingDate ?? null, l.payerIban ?? null, l.remittance ?? null, l.refused?.text ?? null]), [
       [1, 'EFT-1', '1250.40', '2026-01-05', 'TR900001200000000000777777', 'ABONE NO 100234', null],
       [2, 'EFT-2', '99.50', '2026-01-05', null, 'Fatura ABN2026000001; teşekkürler', null],
       [3, 'EFT-4', null, '2026-01-05', null, 'belirsiz', 'file line 5: amount 1.234 is ambiguous (thousands or decimals?)'],
@@ -85,7 +85,75 @@ describe('collections: statement parsers', () => {
       [5, 'CSV-1/5', '12.00', '2026-01-05', null, 'referanssız', null],
     ]);
     const comma = parseCsvStatement('date,amount,reference,iban,description,currency\n2026-01-05,"1,234.56",X1,,a,TRY\n2026-01-05,10.00,X2,,b,EUR\n', { statementId: 'CSV-2', accountIban: ACCOUNT });
-    assert.deepEqual(comma.lines.map((l) => [l.amount ?? null, l.refused ?? null]), [['1234.56', null], [null, 'currency EUR: only TRY is collected']]);
+    assert.deepEqual(comma.lines.map((l) => [l.amount ?? null, l.refused?.text ?? null]), [['1234.56', null], [null, 'file line 3: currency EUR: only TRY is collected']]);
+  });
+
+  // The console words these codes in Turkish (web/src/statements/reason.ts): each refusal a parser makes has one.
+  const reasons = (st: { lines: Array<{ reference: string; refused?: { code: string; params: object } }> }) =>
+    st.lines.map((l) => [l.reference, l.refused?.code ?? null, l.refused?.params ?? null]);
+
+  it('CSV: each refused line carries its reason code, its parameters and the file line', () => {
+    const csv = 'date;amount;reference;iban;description;currency\n' +
+      '05.01.2026;10,00;C1;;a\n' +
+      ';10,00;C2;;a;TRY\n' +
+      '31.02.2026;10,00;C3;;a;TRY\n' +
+      '05.01.2026;10,00;C4;;a;USD\n' +
+      '05.01.2026;;C5;;a;TRY\n' +
+      '05.01.2026;1.234;C6;;a;TRY\n' +
+      '05.01.2026;on lira;C7;;a;TRY\n' +
+      '05.01.2026;12345678901234567,00;C8;;a;TRY\n' +
+      '05.01.2026;0,00;C9;;a;TL\n' +
+      '05.01.2026;10,00;C10;;a;TL\n';
+    const st = parseCsvStatement(csv, { statementId: 'CODES', accountIban: ACCOUNT });
+    assert.deepEqual(reasons(st), [
+      ['C1', 'FIELD_COUNT', { fields: 5, expected: 6, fileLine: 2 }],
+      ['C2', 'DATE_MISSING', { fileLine: 3 }],
+      ['C3', 'DATE_INVALID', { raw: '31.02.2026', fileLine: 4 }],
+      ['C4', 'CURRENCY', { currency: 'USD', fileLine: 5 }],
+      ['C5', 'AMOUNT_MISSING', { fileLine: 6 }],
+      ['C6', 'AMOUNT_AMBIGUOUS', { raw: '1.234', fileLine: 7 }],
+      ['C7', 'AMOUNT_NOT_NUMBER', { raw: 'on lira', fileLine: 8 }],
+      ['C8', 'AMOUNT_TOO_LARGE', { fileLine: 9 }],
+      ['C9', 'AMOUNT_ZERO', { fileLine: 10 }],
+      ['C10', null, null],
+    ]);
+    // The English sentence is made from the same code and parameters.
+    assert.deepEqual([st.lines[0].refused!.text, st.lines[4].refused!.text, st.lines[6].refused!.text], [
+      'file line 2: 5 fields, the header has 6', 'file line 6: no amount', 'file line 8: amount on lira is not a number',
+    ]);
+  });
+
+  it('CAMT.053: each refused line carries its reason code and parameters', () => {
+    const ntry = (ref: string, amt: string, date = '<BookgDt><Dt>2026-02-01</Dt></BookgDt>') =>
+      `<Ntry>${amt}<CdtDbtInd>CRDT</CdtDbtInd>${date}<AcctSvcrRef>${ref}</AcctSvcrRef></Ntry>`;
+    const xml = `<?xml version="1.0"?><Document><BkToCstmrStmt><Stmt><Id>K-1</Id><Acct><Id><IBAN>${ACCOUNT}</IBAN></Id></Acct>
+      ${ntry('K1', '<Amt Ccy="TRY">10.00</Amt>', '')}
+      ${ntry('K2', '<Amt Ccy="TRY">10.00</Amt>', '<BookgDt><Dt>1.2.2026</Dt></BookgDt>')}
+      ${ntry('K3', '')}
+      ${ntry('K4', '<Amt>10.00</Amt>')}
+      ${ntry('K5', '<Amt Ccy="EUR">10.00</Amt>')}
+      ${ntry('K6', '<Amt Ccy="TRY"> </Amt>')}
+      ${ntry('K7', '<Amt Ccy="TRY">1,50</Amt>')}
+      ${ntry('K8', '<Amt Ccy="TRY">1.005</Amt>')}
+      ${ntry('K9', '<Amt Ccy="TRY">12345678901234567</Amt>')}
+      ${ntry('K10', '<Amt Ccy="TRY">0.00</Amt>')}
+      ${ntry('K11', '<Amt Ccy="TRY">1.50000</Amt>')}
+    </Stmt></BkToCstmrStmt></Document>`;
+    const [st] = parseCamt053(xml);
+    assert.deepEqual(reasons(st), [
+      ['K1', 'DATE_MISSING', {}],
+      ['K2', 'DATE_INVALID', { raw: '1.2.2026' }],
+      ['K3', 'AMOUNT_MISSING', {}],
+      ['K4', 'CURRENCY_MISSING', {}],
+      ['K5', 'CURRENCY', { currency: 'EUR' }],
+      ['K6', 'AMOUNT_MISSING', {}],
+      ['K7', 'AMOUNT_NOT_NUMBER', { raw: '1,50' }],
+      ['K8', 'AMOUNT_DECIMALS', { raw: '1.005' }],
+      ['K9', 'AMOUNT_TOO_LARGE', {}],
+      ['K10', 'AMOUNT_ZERO', {}],
+      ['K11', null, null],
+    ]);
+    assert.equal(st.lines[10].amount, '1.50');
   });
 
   it('CSV: a missing column, a broken quote, no statement id or account is refused whole', () => {
@@ -124,7 +192,10 @@ describe('collections: statement parsers', () => {
     // What a parser accepts must be storable: no control characters (PostgreSQL refuses NUL in text) in any field.
     const storable = (parsed: unknown) => {
       for (const st of [parsed].flat() as Array<{ lines: object[] }>) {
-        for (const line of st.lines) for (const v of Object.values(line)) if (typeof v === 'string') assert.ok(!/\p{Cc}/u.test(v), JSON.stringify(line));
+        for (const line of st.lines) {
+          const refused = (line as { refused?: { text: string; params: object } }).refused;
+          for (const v of [...Object.values(line), ...Object.values(refused?.params ?? {}), refused?.text]) if (typeof v === 'string') assert.ok(!/\p{Cc}/u.test(v), JSON.stringify(line));
+        }
       }
     };
     const onlyAbone = (fn: () => unknown, input: string) => {

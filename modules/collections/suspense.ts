@@ -15,6 +15,7 @@ import { postEntry, type Db } from '../ledger/index.ts';
 import { takePayment } from './payments.ts';
 import { normaliseIban } from './statement-line.ts';
 import type { InTransaction } from './statement-import.ts';
+import type { StatementReasonCode, StatementReasonParams } from './statement-reasons.ts';
 
 export interface SuspenseItem {
   id: number;
@@ -27,7 +28,10 @@ export interface SuspenseItem {
   payerIban: string | null;
   payerName: string | null;
   remittance: string | null;
+  /** English, for logs and API users; the console words the code (NULL for items from before migration 0031). */
   reason: string;
+  reasonCode: StatementReasonCode | null;
+  reasonParams: StatementReasonParams | null;
   entryId: number;
   createdAt: Date;
   status: 'open' | 'matched' | 'refunded';
@@ -35,7 +39,8 @@ export interface SuspenseItem {
 }
 
 const COLUMNS = `x.id::int, x.amount::text, to_char(l.booking_date, 'YYYY-MM-DD') AS "bookingDate", l.account_iban AS "accountIban", s.statement_id AS "statementId",
-  l.line_no AS "lineNo", l.reference, l.payer_iban AS "payerIban", l.payer_name AS "payerName", l.remittance, x.reason, x.entry_id::int AS "entryId", x.created_at AS "createdAt",
+  l.line_no AS "lineNo", l.reference, l.payer_iban AS "payerIban", l.payer_name AS "payerName", l.remittance, x.reason,
+  x.reason_code AS "reasonCode", x.reason_params AS "reasonParams", x.entry_id::int AS "entryId", x.created_at AS "createdAt",
   coalesce(r.outcome, 'open') AS status,
   CASE WHEN r.suspense_id IS NULL THEN NULL ELSE json_build_object('paymentId', r.payment_id, 'refundEntryId', r.refund_entry_id, 'refundIban', r.refund_iban, 'note', r.note, 'actor', r.actor, 'at', r.resolved_at) END AS resolution`;
 const FROM = `collections_suspense x JOIN collections_statement_line l ON l.id = x.line_id JOIN collections_statement s ON s.id = l.statement_id
