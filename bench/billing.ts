@@ -1,5 +1,7 @@
 /**
- * npm run bench:billing [-- --subscriptions 1000000 --workers 2 --shard-size 2000 --keep]
+ * npm run bench:billing [-- --subscriptions 1000000 --workers 2 --shard-size 2000 --keep --server production|default]
+ * npm run bench:billing -- --subscriptions N --setup-only      # set up once and keep it (prints its name), then
+ * npm run bench:billing -- --subscriptions N --from <name>     # run on a copy of it, without setting up again
  *
  * Two monthly bill runs over N water subscriptions with daily interval data (rollup_daily rows for every day, and
  * each month's rollup_monthly row the rollup worker writes from them), each through `abone bill-run --workers W` in
@@ -30,7 +32,7 @@ import { createTariff } from '../modules/billing/index.ts';
 import { rollUpMonthsFromDays } from '../headend/index.ts';
 import { WATER_TARIFF } from '../modules/billing/test-fixtures.ts';
 import { availableParallelism, loadavg } from 'node:os';
-import { openBenchServer, type BenchDatabase, type BenchServer } from './db.ts';
+import { openBenchServer, productionServerSettings, type BenchDatabase, type BenchServer } from './db.ts';
 import { PostgresCpu, machineBusyPercent, machineTicks } from './proc.ts';
 import { TreeCpu } from './billing-cpu.ts';
 
@@ -42,6 +44,11 @@ const { values: opt } = parseArgs({
     'shard-size': { type: 'string', default: '2000' },
     keep: { type: 'boolean', default: false },
     'setup-only': { type: 'boolean', default: false },
+    // A set-up kept by an earlier `--setup-only` (its database name), copied instead of set up again (10 min at 1,000,000).
+    from: { type: 'string' },
+    // `production`: the embedded server with a production server's memory and checkpoint settings for this machine
+    // (bench/db.ts); `default`: PostgreSQL's defaults as the embedded server runs them.
+    server: { type: 'string', default: 'production' },
   },
 });
 const N = Number(opt.subscriptions);
@@ -119,16 +126,18 @@ async function reference(pool: import('pg').Pool, after: Record<string, number>)
 }
 
 async function main(): Promise<void> {
-  const server = await openBenchServer();
-  const db = await server.createDatabase('billing');
+  if (!['production', 'default'].includes(opt.server!)) throw new Error('--server is production or default');
+  const server = await openBenchServer(opt.server === 'production' ? productionServerSettings() : {});
+  const db = await server.createDatabase('billing', opt.from);
   const pool = db.pool;
   try {
     let t0 = performance.now();
-    await setUp(pool, N);
+    if (opt.from) await assertSetUp(pool, N);
+    else await setUp(pool, N);
     const setupS = secs(t0);
     await server.checkpoint();
     if (opt['setup-only']) {
-      console.log(`set up ${N} subscriptions in ${setupS.toFixed(1)} s: ${db.url}`);
+      console.log(`set up ${N} subscriptions in ${setupS.toFixed(1)} s: ${db.url} (copy it with --from ${db.name})`);
       opt.keep = true;
       return;
     }
@@ -165,7 +174,8 @@ async function main(): Promise<void> {
       ['billing-core dailyUsage + rateUsage alone (the bill run\'s path by days), one process', `${rating.n.toLocaleString('en')} bills`, '', rating.trustedS.toFixed(1), (rating.n / rating.trustedS).toFixed(0) + ' bills/s'],
       ['billing-core dayTotalUsage + rateUsage alone (its path from a complete month row), one process', `${rating.n.toLocaleString('en')} bills`, '', rating.totalS.toFixed(1), (rating.n / rating.totalS).toFixed(0) + ' bills/s'],
     );
-    console.log(`\nPostgreSQL ${server.version} (${server.settings}); set-up ${setupS.toFixed(1)} s (${(N * 61).toLocaleString('en')} rollup rows, two months)`);
+    const setUpWas = opt.from ? `copied from ${opt.from} in ${setupS.toFixed(1)} s` : `set-up ${setupS.toFixed(1)} s`;
+    console.log(`\nPostgreSQL ${server.version} (${server.settings}); ${setUpWas} (${(N * 61).toLocaleString('en')} rollup rows, two months)`);
     console.log(`between the runs (not timed): VACUUM (ANALYZE) ${vacuumS.toFixed(1)} s, as autovacuum would have in the month between`);
     console.log(`after both runs: accruals ${afterMonth.accruals} (posted ${afterMonth.posted}), ledger: accounts ${afterMonth.accounts}, entries ${afterMonth.entries}, lines ${afterMonth.lines}, items ${afterMonth.items}, balanced ${afterMonth.balanced}`);
     console.log('\n| path | size | written | seconds | rate |\n|---|---|---|---|---|');
@@ -184,6 +194,12 @@ async function main(): Promise<void> {
     else console.log(`kept database ${db.url}`);
     await server.stop();
   }
+}
+
+/** A copied set-up must be untouched (no run yet) and of the size asked for. */
+async function assertSetUp(pool: import('pg').Pool, n: number): Promise<void> {
+  const { rows } = await pool.query('SELECT (SELECT count(*)::int FROM subscription) AS subs, (SELECT count(*)::int FROM billing_accrual) AS accruals');
+  if (rows[0].subs !== n || rows[0].accruals !== 0) throw new Error(`--from: that database holds ${rows[0].subs} subscriptions and ${rows[0].accruals} accruals; expected ${n} and none`);
 }
 
 /**

@@ -22,7 +22,11 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedPostgres(dir: string, preferredPort: number): Promise<EmbeddedDatabase> {
+/**
+ * `settings` are extra server settings (`-c name=value`) for this start only, e.g. the bench's production-sized
+ * `shared_buffers`; nothing is written to the data directory's configuration.
+ */
+export async function startEmbeddedPostgres(dir: string, preferredPort: number, settings: Record<string, string> = {}): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(dir);
   await mkdir(path.dirname(dataDir), { recursive: true });
   await stopLeftover(dataDir);
@@ -39,7 +43,7 @@ export async function startEmbeddedPostgres(dir: string, preferredPort: number):
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_wal_size=2GB', '-c', 'max_connections=200'],
+    postgresFlags: Object.entries({ listen_addresses: '127.0.0.1', unix_socket_directories: '', max_wal_size: '2GB', max_connections: '200', ...settings }).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
     onLog: (m) => log.debug(m.trim()),
     onError: (e) => log.error({ err: String(e) }, 'embedded PostgreSQL error'),
   });
