@@ -27,7 +27,7 @@ import { accountWithBills } from '../modules/collections/test-fixtures.ts';
 
 const PASSWORD = `Pw-${randomBytes(12).toString('hex')}`;
 const USERS = { yonetici: 'admin', operator: 'ami_operator', clerk: 'billing_clerk', cashier: 'cashier', crew: 'field_crew', auditor: 'auditor' } as const;
-const NAV = ['Operatör konsolu', 'Sayaçlar', 'Harita', 'İş emirleri', 'Aboneler', 'Faturalama', 'Vezne', 'Banka ekstreleri', 'Yönetim'];
+const NAV = ['Operatör konsolu', 'Sayaçlar', 'Harita', 'İş emirleri', 'Aboneler', 'Faturalama', 'Vezne', 'Banka ekstreleri', 'Otomatik ödeme', 'Yönetim'];
 
 describe('web console screens in a real browser', function () {
   this.timeout(600_000);
@@ -80,13 +80,13 @@ describe('web console screens in a real browser', function () {
     const expected: Record<string, string[]> = {
       yonetici: NAV,
       operator: ['Operatör konsolu', 'Sayaçlar', 'Harita', 'İş emirleri', 'Yönetim'], // Yönetim: device credentials only
-      clerk: ['Operatör konsolu', 'Sayaçlar', 'Harita', 'Aboneler', 'Faturalama', 'Banka ekstreleri'],
+      clerk: ['Operatör konsolu', 'Sayaçlar', 'Harita', 'Aboneler', 'Faturalama', 'Banka ekstreleri', 'Otomatik ödeme'],
       cashier: ['Operatör konsolu', 'Aboneler', 'Vezne'],
       crew: ['Operatör konsolu', 'Sayaçlar', 'Harita', 'İş emirleri'],
       auditor: ['Operatör konsolu', 'Sayaçlar', 'Harita', 'İş emirleri', 'Aboneler', 'Faturalama'],
     };
     // One route behind each screen, asked by the role's own session: 403 where the screen is hidden.
-    const behind: Record<string, [string, string]> = { Sayaçlar: ['/api/v1/meters', 'GET'], 'İş emirleri': ['/api/v1/work-orders', 'GET'], Aboneler: ['/api/v1/parties?q=ali', 'GET'], Faturalama: ['/api/v1/bill-runs', 'GET'], Vezne: ['/api/v1/collections/drawers/current', 'GET'], 'Banka ekstreleri': ['/api/v1/statements', 'GET'], Yönetim: ['/api/v1/users', 'GET'] };
+    const behind: Record<string, [string, string]> = { Sayaçlar: ['/api/v1/meters', 'GET'], 'İş emirleri': ['/api/v1/work-orders', 'GET'], Aboneler: ['/api/v1/parties?q=ali', 'GET'], Faturalama: ['/api/v1/bill-runs', 'GET'], Vezne: ['/api/v1/collections/drawers/current', 'GET'], 'Banka ekstreleri': ['/api/v1/statements', 'GET'], 'Otomatik ödeme': ['/api/v1/direct-debit/lists', 'GET'], Yönetim: ['/api/v1/users', 'GET'] };
     for (const [username, screens] of Object.entries(expected)) {
       const page = await loginAs(username);
       await page.getByRole('heading', { name: 'Operatör konsolu' }).waitFor();
@@ -144,26 +144,33 @@ describe('web console screens in a real browser', function () {
     const page = await loginAs('clerk');
     await page.getByRole('link', { name: 'Banka ekstreleri' }).click();
     await page.getByRole('heading', { name: 'Banka ekstreleri', level: 1 }).waitFor();
-    // 150,00 names its subscriber; 42,50 says nothing the system can match.
-    const csv = 'date;amount;reference;iban;description\n10.11.2026;150,00;EKS-REF-1;;ABONE NO EKS-1\n10.11.2026;42,50;EKS-REF-2;;Kasım suyu\n';
+    // 150,00 names its subscriber; 42,50 says nothing the system can match; 1.234 could be 1,234 or 1.234 TL.
+    const csv = 'date;amount;reference;iban;description\n10.11.2026;150,00;EKS-REF-1;;ABONE NO EKS-1\n10.11.2026;42,50;EKS-REF-2;;Kasım suyu\n10.11.2026;1.234;EKS-REF-3;;belirsiz\n';
     await page.getByLabel('Ekstre dosyası').setInputFiles({ name: 'ekstre-2026-11-10.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByLabel('Ekstre no').fill('EKS-2026-11-10');
     await page.getByLabel('Kurum hesabı (IBAN)').fill('TR63 0006 2000 0000 0000 1234 56');
     await page.getByRole('button', { name: 'Yükle' }).click();
-    await page.getByTestId('import-result').getByText('Eşleşen 150,00 ₺ (1 satır), askıda 42,50 ₺ (1 satır), reddedilen 0 satır.').waitFor();
+    await page.getByTestId('import-result').getByText('Eşleşen 150,00 ₺ (1 satır), askıda 42,50 ₺ (1 satır), reddedilen 1 satır.').waitFor();
     const waiting = page.getByTestId('suspense').locator('tbody tr');
     await waiting.first().getByText('EKS-REF-2').waitFor();
     assert.equal(await waiting.count(), 1);
+    // Why it waits, in Turkish: the server's reason code (NO_REFERENCE_NO_IBAN), not its English sentence.
+    await waiting.first().getByText('Açıklamada abone ya da fatura numarası yok, gönderen IBAN da yok').waitFor();
     await expectAccessible(page, 'bank statements');
     await page.screenshot({ path: path.join(SHOTS, 'statements.png') });
 
-    // Left and come back to: the import's own page lists both lines with what became of them.
+    // Left and come back to: the import's own page lists the lines with what became of them and why, in Turkish (the
+    // refused line's code with its parameters: the amount as written and the line of the bank's file).
     await page.getByTestId('statements').getByRole('link', { name: 'EKS-2026-11-10' }).click();
     const lines = page.getByTestId('statement-lines').locator('tbody tr');
-    await lines.nth(1).waitFor();
+    await lines.nth(2).waitFor();
     assert.deepEqual(
-      (await lines.allInnerTexts()).map((r) => r.split('\t').map((c) => c.trim()).slice(0, 5)),
-      [['1', '2026-11-10', 'EKS-REF-1', '150,00 ₺', 'EŞLEŞTİ'], ['2', '2026-11-10', 'EKS-REF-2', '42,50 ₺', 'ASKIDA']],
+      (await lines.allInnerTexts()).map((r) => r.split('\t').map((c) => c.trim()).slice(0, 6)),
+      [
+        ['1', '2026-11-10', 'EKS-REF-1', '150,00 ₺', 'EŞLEŞTİ', 'abone numarasıyla'],
+        ['2', '2026-11-10', 'EKS-REF-2', '42,50 ₺', 'ASKIDA', 'Açıklamada abone ya da fatura numarası yok, gönderen IBAN da yok'],
+        ['3', '2026-11-10', 'EKS-REF-3', '—', 'REDDEDİLDİ', 'Dosya satırı 4: 1.234 tutarı belirsiz (binlik ayırıcı mı, kuruş mu?)'],
+      ],
     );
     await expectAccessible(page, 'one statement');
     await page.getByRole('link', { name: 'Banka ekstrelerine dön' }).click();

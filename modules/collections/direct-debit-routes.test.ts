@@ -70,6 +70,7 @@ describe('collections: direct debit read routes (orders by status, lists with th
     ]);
     await call('POST', `/api/v1/direct-debit/lists/${list.id}/results`, { bank: '0062', lines: [{ line: 1, status: 'paid' }, { line: 2, status: 'failed', reasonCode: 'INSUFFICIENT_FUNDS', reason: 'Yetersiz bakiye' }] });
     const one = await call('GET', `/api/v1/direct-debit/lists/${list.id}`);
+    assert.equal(one.actor, clerk.username);
     assert.deepEqual(one.totals, { lines: 3, total: '685.50', paidLines: 1, paid: '400.00', failedLines: 1, failed: '250.00', waitingLines: 1 });
     assert.deepEqual(one.lines.map((l: any) => [l.line, l.payerIban, l.result?.outcome ?? null, l.result?.reasonCode ?? null]), [[1, 'TR90******************7777', 'paid', null], [2, 'TR90******************7777', 'failed', 'INSUFFICIENT_FUNDS'], [3, 'TR90******************7777', null, null]]);
     await call('POST', `/api/v1/direct-debit/lists/${list.id}/results`, { lines: [{ line: 3, status: 'paid' }] });

@@ -106,10 +106,10 @@ export function directDebitRoutes(app: App, deps: { pool: pg.Pool }): void {
     async (req) => paged(await listCollectionLists(pool, req.query), req.query.limit),
   );
 
-  app.get('/api/v1/direct-debit/lists/:id', { config: PERM, schema: { summary: "A collection list with each line's result so far, and its totals", params: ById } }, async (req) => {
+  app.get('/api/v1/direct-debit/lists/:id', { config: PERM, schema: { summary: "A collection list with each line's result so far, who made it, and its totals", params: ById } }, async (req) => {
     const list = listView(await loadCollectionList(pool, req.params.id));
     const [summary] = await listCollectionLists(pool, { id: list.id, limit: 1 });
-    return { ...list, totals: summary.totals };
+    return { ...list, actor: summary.actor, totals: summary.totals };
   });
 
   app.post(

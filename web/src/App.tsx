@@ -18,6 +18,9 @@ import { AdminScreen } from './admin/AdminScreen.tsx';
 import { CashierScreen } from './cashier/CashierScreen.tsx';
 import { StatementsScreen } from './statements/StatementsScreen.tsx';
 import { StatementScreen } from './statements/StatementScreen.tsx';
+import { DirectDebitScreen } from './direct-debit/DirectDebitScreen.tsx';
+import { OrderScreen as DirectDebitOrderScreen } from './direct-debit/OrderScreen.tsx';
+import { ListScreen as DirectDebitListScreen } from './direct-debit/ListScreen.tsx';
 import { useCan } from './auth/session.tsx';
 import { ErrorText } from './ui/ErrorText.tsx';
 
@@ -59,11 +62,12 @@ function Screen() {
     billing: useCan('billing.read'),
     desk: useCan('collections.take'),
     statements: useCan('collections.statements'),
+    directDebit: useCan('collections.direct_debit'),
     users: useCan('users.manage'),
     devices: useCan('devices.credentials'),
   };
   const m = (re: RegExp) => re.exec(path);
-  let meter, party, run, statement;
+  let meter, party, run, statement, ddOrder, ddList;
   if ((meter = m(/^\/meters\/([^/]+)$/))) return can.meters ? <MeterScreen serial={decodeURIComponent(meter[1])} /> : <NotAllowed />;
   if (path === '/meters') return can.meters ? <MetersScreen /> : <NotAllowed />;
   if (path === '/map') return can.meters ? <MapScreen /> : <NotAllowed />;
@@ -75,6 +79,9 @@ function Screen() {
   if (path === '/cashier') return can.desk ? <CashierScreen /> : <NotAllowed />;
   if (path === '/statements') return can.statements ? <StatementsScreen /> : <NotAllowed />;
   if ((statement = m(/^\/statements\/(\d+)$/))) return can.statements ? <StatementScreen key={statement[1]} id={Number(statement[1])} /> : <NotAllowed />;
+  if (path === '/direct-debit') return can.directDebit ? <DirectDebitScreen /> : <NotAllowed />;
+  if ((ddOrder = m(/^\/direct-debit\/orders\/(\d+)$/))) return can.directDebit ? <DirectDebitOrderScreen key={ddOrder[1]} id={Number(ddOrder[1])} /> : <NotAllowed />;
+  if ((ddList = m(/^\/direct-debit\/lists\/(\d+)$/))) return can.directDebit ? <DirectDebitListScreen key={ddList[1]} id={Number(ddList[1])} /> : <NotAllowed />;
   if (path === '/admin') return can.users || can.devices ? <AdminScreen /> : <NotAllowed />;
   return <ConsoleScreen />;
 }

@@ -12,12 +12,17 @@ export class ApiError extends Error {
   }
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+/**
+ * `body` goes as JSON; with `contentType` it is a file's text sent as it came (a bank's CSV to a `.csv` route), so
+ * the server reads the bank's own bytes rather than a browser's re-encoding of them.
+ */
+export async function api<T>(path: string, init: { method?: string; body?: unknown; contentType?: string } = {}): Promise<T> {
+  const raw = init.contentType !== undefined;
   const res = await fetch(path, {
     method: init.method ?? 'GET',
     credentials: 'same-origin',
-    headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    headers: init.body === undefined ? {} : { 'content-type': raw ? init.contentType! : 'application/json' },
+    body: init.body === undefined ? undefined : raw ? String(init.body) : JSON.stringify(init.body),
   });
   const text = await res.text();
   const data = text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;

@@ -27,7 +27,11 @@ export interface StatementLine {
   accountId: number | null;
   paymentId: number | null;
   suspenseId: number | null;
+  /** The server's English sentence; the console shows the text for `reasonCode` (statements/reason-text.ts). */
   reason: string | null;
+  /** NULL for lines imported before there were codes. */
+  reasonCode: string | null;
+  reasonParams: Record<string, string | number> | null;
 }
 
 export interface StatementImport {
@@ -52,5 +56,7 @@ export interface SuspenseItem {
   payerName: string | null;
   remittance: string | null;
   reason: string;
+  reasonCode: string | null;
+  reasonParams: Record<string, string | number> | null;
   status: 'open' | 'matched' | 'refunded';
 }

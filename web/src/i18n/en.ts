@@ -2,11 +2,12 @@ import type { Messages } from './tr.ts';
 import { enScreens } from './en-screens.ts';
 import { enCashier } from './en-cashier.ts';
 import { enStatements } from './en-statements.ts';
+import { enDirectDebit } from './en-direct-debit.ts';
 
 /** English, one click away. Typed against the Turkish file so a missing key fails the build. */
 export const en: Messages = {
   app: { name: 'Abone', language: 'Language', switchTo: 'Türkçe', logout: 'Log out', loading: 'Loading…', error: 'Error: {{message}}', cancel: 'Cancel', notAllowed: 'You may not use this screen.' },
-  nav: { console: 'Operator console', meters: 'Meters', map: 'Map', workOrders: 'Work orders', subscribers: 'Subscribers', billing: 'Billing', cashier: 'Cashier desk', statements: 'Bank statements', admin: 'Administration' },
+  nav: { console: 'Operator console', meters: 'Meters', map: 'Map', workOrders: 'Work orders', subscribers: 'Subscribers', billing: 'Billing', cashier: 'Cashier desk', statements: 'Bank statements', directDebit: 'Direct debit', admin: 'Administration' },
   login: {
     title: 'Abone management console',
     username: 'Username',
@@ -82,4 +83,5 @@ export const en: Messages = {
   ...enScreens,
   ...enCashier,
   ...enStatements,
+  ...enDirectDebit,
 };

@@ -1,11 +1,12 @@
 import { trScreens } from './tr-screens.ts';
 import { trCashier } from './tr-cashier.ts';
 import { trStatements } from './tr-statements.ts';
+import { trDirectDebit } from './tr-direct-debit.ts';
 
 /** Turkish: the default language of the console. Keys are shared with en.ts (typed against this file). */
 export const tr = {
   app: { name: 'Abone', language: 'Dil', switchTo: 'English', logout: 'Çıkış', loading: 'Yükleniyor…', error: 'Hata: {{message}}', cancel: 'Vazgeç', notAllowed: 'Bu ekranı kullanma yetkiniz yok.' },
-  nav: { console: 'Operatör konsolu', meters: 'Sayaçlar', map: 'Harita', workOrders: 'İş emirleri', subscribers: 'Aboneler', billing: 'Faturalama', cashier: 'Vezne', statements: 'Banka ekstreleri', admin: 'Yönetim' },
+  nav: { console: 'Operatör konsolu', meters: 'Sayaçlar', map: 'Harita', workOrders: 'İş emirleri', subscribers: 'Aboneler', billing: 'Faturalama', cashier: 'Vezne', statements: 'Banka ekstreleri', directDebit: 'Otomatik ödeme', admin: 'Yönetim' },
   login: {
     title: 'Abone yönetim konsolu',
     username: 'Kullanıcı adı',
@@ -81,6 +82,7 @@ export const tr = {
   ...trScreens,
   ...trCashier,
   ...trStatements,
+  ...trDirectDebit,
 };
 
 export type Messages = typeof tr;

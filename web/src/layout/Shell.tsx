@@ -17,6 +17,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const billing = useCan('billing.read');
   const desk = useCan('collections.take');
   const statements = useCan('collections.statements');
+  const directDebit = useCan('collections.direct_debit');
   const users = useCan('users.manage');
   const devices = useCan('devices.credentials');
   const admin = users || devices;
@@ -29,6 +30,7 @@ export function Shell({ children }: { children: ReactNode }) {
     { to: '/billing', label: t('nav.billing'), show: billing },
     { to: '/cashier', label: t('nav.cashier'), show: desk },
     { to: '/statements', label: t('nav.statements'), show: statements },
+    { to: '/direct-debit', label: t('nav.directDebit'), show: directDebit },
     { to: '/admin', label: t('nav.admin'), show: admin },
   ].filter((i) => i.show);
 

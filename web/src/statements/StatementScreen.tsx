@@ -9,6 +9,7 @@ import { Link } from '../router.tsx';
 import { ErrorText } from '../ui/ErrorText.tsx';
 import { Pager, pageOf } from '../ui/Pager.tsx';
 import { formatMoney } from '../money.ts';
+import { reasonText } from './reason-text.ts';
 
 const PAGE = 50;
 const OUTCOME_COLOR = { matched: 'green.9', suspense: 'orange.9', refused: 'red.9', duplicate: 'gray.8' } as const;
@@ -56,7 +57,7 @@ export function StatementScreen({ id }: { id: number }) {
                     <Table.Td>
                       <Badge color={OUTCOME_COLOR[l.outcome]}>{t(`statementOutcome.${l.outcome}`)}</Badge>
                     </Table.Td>
-                    <Table.Td>{l.outcome === 'matched' ? t(`statementMatchedBy.${l.matchedBy}`) : (l.reason ?? '—')}</Table.Td>
+                    <Table.Td>{l.outcome === 'matched' ? t(`statementMatchedBy.${l.matchedBy}`) : reasonText(i18n, l)}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>

@@ -1,5 +1,5 @@
 /**
- * Money on the bank account that no subscriber could be found for, oldest first, a page at a time. A clerk who finds
+ * Money on the bank account that no subscriber could be found for, and why (reason-text.ts), oldest first, a page at a time. A clerk who finds
  * the payer (a phone call, the remittance text) matches it to a subscription: it becomes that subscriber's payment,
  * dated on the booking day. Money that is not ours is marked for refund to the payer's IBAN. Each with a note saying
  * why; two clerks on one item: the second is told it was resolved.
@@ -14,6 +14,7 @@ import { ErrorText } from '../ui/ErrorText.tsx';
 import { Pager } from '../ui/Pager.tsx';
 import { useAction } from '../ui/useAction.ts';
 import { formatMoney } from '../money.ts';
+import { reasonText } from './reason-text.ts';
 
 const PAGE = 20;
 
@@ -42,6 +43,7 @@ export function SuspenseQueue() {
               <Table.Th>{t('statements.reference')}</Table.Th>
               <Table.Th>{t('statements.payer')}</Table.Th>
               <Table.Th>{t('statements.remittance')}</Table.Th>
+              <Table.Th>{t('statements.reason')}</Table.Th>
               <Table.Th>{t('workOrders.actions')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -60,6 +62,7 @@ export function SuspenseQueue() {
                   )}
                 </Table.Td>
                 <Table.Td>{s.remittance ?? '—'}</Table.Td>
+                <Table.Td>{reasonText(i18n, s)}</Table.Td>
                 <Table.Td>
                   <Group gap="xs" wrap="nowrap">
                     <Button size="compact-sm" variant="default" onClick={() => setActing({ item: s, how: 'match' })} aria-label={t('statements.matchN', { reference: s.reference })}>
