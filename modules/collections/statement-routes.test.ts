@@ -41,6 +41,8 @@ describe('collections: statement, suspense, field sync and direct debit routes',
     assert.equal(first.statusCode, 201, first.body);
     const [imp] = first.json().imports;
     assert.deepEqual(imp.lines.map((l: any) => [l.outcome, l.accountId]), [['matched', accountId], ['suspense', null]]);
+    // Why the second waits: the code and its parameters for the console, the English sentence for everyone else.
+    assert.deepEqual(imp.lines.map((l: any) => [l.reasonCode, l.reasonParams, l.reason]), [[null, null, null], ['NO_REFERENCE_NO_IBAN', {}, 'no reference in the text and no payer IBAN']]);
     const again = await call('POST', '/api/v1/statements', clerk.cookie, body);
     assert.deepEqual([again.statusCode, again.json().imports[0].replayed], [200, true]);
     assert.deepEqual((await audits('collections.statement.import')).map((a) => [a.actor, a.entity_id, a.detail.matched, a.detail.suspense]), [[clerk.username, String(imp.id), '210.00', '33.00']]);
@@ -55,6 +57,7 @@ describe('collections: statement, suspense, field sync and direct debit routes',
     await accountWithBills(db.pool, 'H-2', [{ amount: '33.00', dueDate: '2026-01-20' }]);
     const open = (await call('GET', '/api/v1/suspense', clerk.cookie)).json();
     assert.equal(open.total, 1);
+    assert.deepEqual([open.items[0].reasonCode, open.items[0].reasonParams], ['NO_REFERENCE_NO_IBAN', {}]);
     const matched = await call('POST', `/api/v1/suspense/${open.items[0].id}/match`, clerk.cookie, { subscriptionId: 'H-2', note: 'Telefonla teyit edildi' });
     assert.equal(matched.statusCode, 200, matched.body);
     assert.equal(matched.json().status, 'matched');
