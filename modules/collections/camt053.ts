@@ -14,7 +14,7 @@
  */
 import { child, children, parseXml, textAt, type XmlElement } from './camt053-xml.ts';
 import {
-  checkAccountIban, checkStatementId, cleanText, lineReference, MAX_STATEMENT_CHARS, MAX_STATEMENT_LINES, normaliseIban, refuseStatement,
+  checkAccountIban, checkStatementId, cleanText, lineReference, MAX_STATEMENT_CHARS, MAX_STATEMENT_LINES, normaliseIban, parseStatementDate, refuseStatement,
   type ParsedStatement, type StatementLine,
 } from './statement-line.ts';
 import { statementReason } from './statement-reasons.ts';
@@ -57,7 +57,8 @@ function line(statementId: string, lineNo: number, ntry: XmlElement, tx: XmlElem
   const endToEndId = textAt(tx, 'Refs', 'EndToEndId');
   const ref = textAt(tx, 'Refs', 'AcctSvcrRef') ?? (entryRef && (part ? `${entryRef}/${part}` : entryRef)) ?? (endToEndId !== 'NOTPROVIDED' ? endToEndId : undefined) ?? textAt(ntry, 'NtryRef');
   const dated = textAt(ntry, 'BookgDt', 'Dt') ?? textAt(ntry, 'BookgDt', 'DtTm');
-  const bookingDate = dated && /^\d{4}-\d{2}-\d{2}/.test(dated) ? dated.slice(0, 10) : undefined;
+  // A real day, not only its shape: 2026-02-30 would otherwise reach the date column and fail the whole statement.
+  const bookingDate = dated && /^\d{4}-\d{2}-\d{2}/.test(dated) ? parseStatementDate(dated.slice(0, 10)) : undefined;
   const amt = (part ? child(tx, 'Amt') ?? child(tx, 'AmtDtls', 'TxAmt', 'Amt') : undefined) ?? child(tx, 'Amt') ?? child(ntry, 'Amt');
   const parties = child(tx, 'RltdPties');
   const remittance = [...children(child(tx, 'RmtInf'), 'Ustrd').map((u) => u.text), ...children(child(tx, 'RmtInf'), 'Strd').map((s) => textAt(s, 'CdtrRefInf', 'Ref') ?? '')].join(' ');

@@ -138,6 +138,7 @@ describe('collections: statement parsers', () => {
       ${ntry('K9', '<Amt Ccy="TRY">12345678901234567</Amt>')}
       ${ntry('K10', '<Amt Ccy="TRY">0.00</Amt>')}
       ${ntry('K11', '<Amt Ccy="TRY">1.50000</Amt>')}
+      ${ntry('K12', '<Amt Ccy="TRY">10.00</Amt>', '<BookgDt><Dt>2026-02-30</Dt></BookgDt>')}
     </Stmt></BkToCstmrStmt></Document>`;
     const [st] = parseCamt053(xml);
     assert.deepEqual(reasons(st), [
@@ -152,6 +153,7 @@ describe('collections: statement parsers', () => {
       ['K9', 'AMOUNT_TOO_LARGE', {}],
       ['K10', 'AMOUNT_ZERO', {}],
       ['K11', null, null],
+      ['K12', 'DATE_INVALID', { raw: '2026-02-30' }],
     ]);
     assert.equal(st.lines[10].amount, '1.50');
   });
