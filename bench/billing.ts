@@ -49,6 +49,8 @@ const { values: opt } = parseArgs({
     // `production`: the embedded server with a production server's memory and checkpoint settings for this machine
     // (bench/db.ts); `default`: PostgreSQL's defaults as the embedded server runs them.
     server: { type: 'string', default: 'production' },
+    // Print each run's costliest statements in PostgreSQL (pg_stat_statements, loaded for this run).
+    statements: { type: 'boolean', default: false },
   },
 });
 const N = Number(opt.subscriptions);
@@ -85,6 +87,7 @@ const rowsOf = (c: Counts) => c.accruals + c.accounts + c.entries + c.lines + c.
 async function billRun(server: BenchServer, db: BenchDatabase, period: string) {
   const wal = () => db.pool.query<{ bytes: string; fpi: string }>('SELECT wal_bytes::text AS bytes, wal_fpi::text AS fpi FROM pg_stat_wal').then((r) => r.rows[0]);
   const wal0 = await wal();
+  if (opt.statements) await db.pool.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()');
   const pgCpu = server.postmaster ? new PostgresCpu(server.postmaster, [db.name]) : undefined;
   pgCpu?.start();
   const ticks0 = machineTicks();
@@ -107,7 +110,20 @@ async function billRun(server: BenchServer, db: BenchDatabase, period: string) {
   if (code !== 0) throw new Error(`bill-run ${period} exited with ${code}`);
   // The whole server's WAL (others' databases too when DATABASE_URL points at a shared one).
   const wal1 = await wal();
+  if (opt.statements) await printStatements(db, period);
   return { s, cpu, last, wal: { bytes: Number(wal1.bytes) - Number(wal0.bytes), fpi: Number(wal1.fpi) - Number(wal0.fpi) } };
+}
+
+/** The run's statements by PostgreSQL time (of the bill-run processes' database), costliest first. */
+async function printStatements(db: BenchDatabase, period: string): Promise<void> {
+  const { rows } = await db.pool.query<{ ms: string; calls: string; rows: string; hit: string; read: string; dirtied: string; query: string }>(
+    `SELECT round(s.total_exec_time)::text AS ms, s.calls::text, s.rows::text, s.shared_blks_hit::text AS hit, s.shared_blks_read::text AS read,
+            s.shared_blks_dirtied::text AS dirtied, left(regexp_replace(s.query, '\\s+', ' ', 'g'), 90) AS query
+       FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1 ORDER BY s.total_exec_time DESC LIMIT 12`,
+    [db.name],
+  );
+  console.error(`\n${period}: statements by PostgreSQL time\n| ms | calls | rows | blocks hit | read | dirtied | statement |\n|---:|---:|---:|---:|---:|---:|---|`);
+  for (const r of rows) console.error(`| ${r.ms} | ${r.calls} | ${r.rows} | ${r.hit} | ${r.read} | ${r.dirtied} | ${r.query.replace(/\|/g, '/')} |`);
 }
 
 /**
@@ -127,7 +143,10 @@ async function reference(pool: import('pg').Pool, after: Record<string, number>)
 
 async function main(): Promise<void> {
   if (!['production', 'default'].includes(opt.server!)) throw new Error('--server is production or default');
-  const server = await openBenchServer(opt.server === 'production' ? productionServerSettings() : {});
+  const server = await openBenchServer({
+    ...(opt.server === 'production' && productionServerSettings()),
+    ...(opt.statements && { shared_preload_libraries: 'pg_stat_statements' }),
+  });
   const db = await server.createDatabase('billing', opt.from);
   const pool = db.pool;
   try {
