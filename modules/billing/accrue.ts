@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { AboneError } from '../../platform/errors.ts';
 import { arrayLiteral, type ArrayElement } from '../../platform/db/array-literal.ts';
-import { combineTariffs, dailyUsage, dayTotalUsage, oneVersionOver, rate, rateUsage, type BillJson, type Tariff } from '../../billing-core/index.ts';
+import { combineTariffs, dailyUsage, oneVersionOver, rate, rateDayTotal, rateUsage, type BillJson, type Tariff } from '../../billing-core/index.ts';
 import { openAccounts, postEntries, type EntryInput } from '../ledger/index.ts';
 import type { BillingMonth } from './billing-month.ts';
 import type { Billable } from './billables.ts';
@@ -56,7 +56,8 @@ type Gas = { correctionFactor: string; calorificValue: string } | undefined;
 function rateUsageOf(tariff: Tariff, b: Billable, unit: string, month: BillingMonth, u: SourceUsage, gas: Gas): BillJson {
   const head = { from: b.from, to: b.to, cycle: { from: month.from, to: month.to }, ...(gas && tariff.commodity === 'gas' && { gas }) };
   if (u.kind === 'register') return rate(tariff, { unit, ...head, reads: { start: u.start, end: u.end, digits: u.digits } });
-  if (u.kind === 'month') return rateUsage(tariff, dayTotalUsage({ unit: unit as Tariff['unit'], ...head, quantity: u.quantity }));
+  // A month read from its monthly rollup: rateDayTotal is rateUsage(dayTotalUsage(…)) string for string, faster.
+  if (u.kind === 'month') return rateDayTotal(tariff, { unit: unit as Tariff['unit'], ...head, quantity: u.quantity });
   return rateUsage(tariff, dailyUsage({ unit: unit as Tariff['unit'], ...head, days: u.days }));
 }
 

@@ -1,0 +1,269 @@
+/**
+ * Rating a period of one slice from its total (what a bill run reads from a complete monthly rollup), fast:
+ * `rateDayTotal(tariff, u)` returns exactly `rateUsage(tariff, dayTotalUsage(u))`, string for string.
+ *
+ * Why: a bill run rates a million such totals against a handful of tariffs, and decimal.js objects for every
+ * quantity, price and line were the largest part of its Node time. Everything that does not depend on the quantity —
+ * the slice, fixed charges, prorated band limits, prices, tax rates, the texts of unit prices — is worked out once per
+ * tariff and period by the reference code itself (a plan); per bill only the quantity's lines, taxes and totals are
+ * computed, as scaled integers (scaled.ts), which are exact where decimal.js is.
+ *
+ * The plan covers fixed, flat, block and scale components and per-unit and percent taxes, all in the tariff's own
+ * unit, without exemptions or discounts asked for. Anything else — free allowances, linked components, minimums,
+ * time-of-use, unit conversion, a period of more slices, a quantity not plain decimal text with at most 3 places, a
+ * product beyond decimal.js's 40 digits, any head the reference refuses — takes the reference path, which also
+ * throws the reference's errors. `total-rating.test.ts` compares both paths over random tariffs and quantities.
+ */
+import type { Component, Tariff, Tax } from './tariff-schema.ts';
+import type { BillJson, BillLineJson } from './bill-line.ts';
+import { lineJson } from './bill-line.ts';
+import { rateUsage } from './rate.ts';
+import { dayTotalUsage, type DayTotal } from './usage.ts';
+import { sliceSchedule } from './slices.ts';
+import { RatingContext, type Span } from './rating-context.ts';
+import { chargeLines, proratedBands } from './charges.ts';
+import { decimalOut } from './quantity.ts';
+import { tariffOfVersion } from './tariff-history.ts';
+import { kurusText, parseScaled, plainText, roundTo, times, type Scaled } from './scaled.ts';
+
+/** The fields of a line that do not depend on the quantity, in lineJson's order. */
+interface Head {
+  component: string;
+  name?: string;
+  kind: 'charge' | 'tax';
+  type: string;
+  from: string;
+  to: string;
+  days: number;
+  unit: string;
+}
+interface Priced {
+  price: Scaled;
+  priceText: string;
+}
+type ChargePlan =
+  | { type: 'fixed'; line: BillLineJson; kurus: bigint }
+  | ({ type: 'flat'; head: Head } & Priced)
+  | { type: 'block' | 'scale'; head: Head; bands: Array<{ from: bigint; to?: bigint } & Priced> };
+type TaxPlan = ({ type: 'per-unit'; head: Head } & Priced) | ({ type: 'percent'; head: Head; on?: string[]; includeTaxes: string[] } & Priced);
+
+interface Plan {
+  head: Omit<BillJson, 'consumption' | 'lines' | 'totals'>;
+  unit: string;
+  charges: ChargePlan[];
+  taxes: TaxPlan[];
+}
+
+const plans = new WeakMap<Tariff, Map<string, Plan | null>>();
+const MAX_PLANS_PER_TARIFF = 256;
+const QUANTITY = /^\d{1,15}(\.\d{1,3})?$/;
+
+export function rateDayTotal(tariff: Tariff, u: DayTotal): BillJson {
+  const plan = QUANTITY.test(u.quantity) && !u.exemptions?.length && !u.discounts?.length ? planOf(tariff, u) : null;
+  return (plan && billOf(plan, parseScaled(u.quantity)!)) ?? rateUsage(tariff, dayTotalUsage(u));
+}
+
+/** Whether the fast path rates this tariff and head (the tests count how often it was taken). */
+export function fastPathCovers(tariff: Tariff, u: DayTotal): boolean {
+  return !u.exemptions?.length && !u.discounts?.length && planOf(tariff, u) !== null;
+}
+
+/** Unambiguous: the first letter says whether a cycle follows, dates are 10 characters, the unit is the rest. */
+function keyOf(u: DayTotal): string | undefined {
+  if (typeof u.from !== 'string' || typeof u.to !== 'string' || u.from.length !== 10 || u.to.length !== 10) return undefined;
+  if (!u.cycle) return `N${u.from}${u.to}${u.unit}`;
+  if (typeof u.cycle.from !== 'string' || typeof u.cycle.to !== 'string' || u.cycle.from.length !== 10 || u.cycle.to.length !== 10) return undefined;
+  return `C${u.from}${u.to}${u.cycle.from}${u.cycle.to}${u.unit}`;
+}
+
+function planOf(tariff: Tariff, u: DayTotal): Plan | null {
+  const key = keyOf(u);
+  if (key === undefined) return null;
+  let byKey = plans.get(tariff);
+  if (!byKey) plans.set(tariff, (byKey = new Map()));
+  let plan = byKey.get(key);
+  if (plan === undefined) {
+    plan = buildPlan(tariff, u);
+    if (byKey.size >= MAX_PLANS_PER_TARIFF) byKey.clear();
+    byKey.set(key, plan);
+  }
+  return plan;
+}
+
+/** null when the reference path must rate this tariff and head (see the file's comment), or refuses them. */
+function buildPlan(tariff: Tariff, u: DayTotal): Plan | null {
+  let ctx: RatingContext;
+  try {
+    const usage = dayTotalUsage({ unit: u.unit, from: u.from, to: u.to, ...(u.cycle && { cycle: { from: u.cycle.from, to: u.cycle.to } }), quantity: '0' });
+    if (usage.unit !== tariff.unit) return null;
+    const slices = sliceSchedule(tariff, usage.period);
+    if (slices.length !== 1) return null;
+    ctx = new RatingContext(tariff, usage, slices);
+  } catch {
+    return null; // the reference throws the same error for every quantity
+  }
+  const slice = ctx.slices[0];
+  const v = slice.version;
+  const span: Span = ctx.whole;
+  const codes = [...v.components.map((c) => c.code), ...v.taxes.map((t) => t.code)];
+  if (new Set(codes).size !== codes.length) return null;
+  const head = (d: Component | Tax, kind: 'charge' | 'tax', unit: string): Head => ({ component: d.code, ...(d.name !== undefined && { name: d.name }), kind, type: d.type, from: span.from, to: span.to, days: span.days, unit });
+  const charges: ChargePlan[] = [];
+  for (const c of v.components) {
+    if (c.type === 'discount') continue; // no discount asked for: it prices nothing
+    if (c.type === 'fixed') {
+      const line = lineJson(chargeLines(ctx, c, span)[0]);
+      const kurus = parseScaled(line.amount);
+      if (!kurus) return null;
+      charges.push({ type: 'fixed', line, kurus: kurus.units });
+    } else if (c.type === 'flat') {
+      if (c.free !== undefined || c.linkedTo !== undefined || c.unit !== tariff.unit) return null;
+      const p = pricedOf(c.price);
+      if (!p) return null;
+      charges.push({ type: 'flat', head: head(c, 'charge', c.unit), ...p });
+    } else if (c.type === 'block' || c.type === 'scale') {
+      if (c.free !== undefined || c.linkedTo !== undefined || c.unit !== tariff.unit) return null;
+      const bands = [];
+      for (const b of proratedBands(c, span.days, ctx.perPeriodDays(c.prorate))) {
+        const p = pricedOf(b.price.toFixed());
+        const from = parseScaled(b.from.toFixed(3));
+        const to = b.to && parseScaled(b.to.toFixed(3));
+        if (!p || !from || (b.to && !to)) return null;
+        bands.push({ from: from.units, ...(to && { to: to.units }), ...p });
+      }
+      charges.push({ type: c.type, head: head(c, 'charge', c.unit), bands });
+    } else return null; // minimum, time-of-use
+  }
+  const taxes: TaxPlan[] = [];
+  for (const t of v.taxes) {
+    if (t.type === 'per-unit') {
+      if (t.unit !== tariff.unit) return null;
+      const p = pricedOf(t.rate);
+      if (!p) return null;
+      taxes.push({ type: 'per-unit', head: head(t, 'tax', t.unit), ...p });
+    } else {
+      // rate.ts: new Dec(rate).dividedBy(100), exact; shown with decimalOut.
+      const r = parseScaled(t.rate);
+      if (!r) return null;
+      const price = { units: r.units, scale: r.scale + 2 };
+      taxes.push({ type: 'percent', head: head(t, 'tax', 'TRY'), price, priceText: plainText(price.units, price.scale), ...(t.on && { on: t.on }), includeTaxes: t.includeTaxes ?? [] });
+    }
+  }
+  const code = tariffOfVersion(v);
+  return {
+    head: { tariff: tariff.code, commodity: tariff.commodity, from: ctx.usage.period.from, to: ctx.usage.period.to, days: ctx.usage.period.days, slices: [{ from: slice.from, to: slice.to, days: slice.days, version: v.from, ...(code !== undefined && { tariff: code }) }] },
+    unit: tariff.unit,
+    charges,
+    taxes,
+  };
+}
+
+/** A price, rate or amount of the tariff as a scaled integer and as decimalOut writes it. */
+function pricedOf(text: string): Priced | undefined {
+  const price = parseScaled(text);
+  return price && price.units >= 0n ? { price, priceText: plainText(price.units, price.scale) } : undefined;
+}
+
+function line(h: Head, quantity: string, unitPrice: string, amount: bigint, taxBase: string | null, band?: number): BillLineJson {
+  const out: BillLineJson = {
+    component: h.component,
+    ...(h.name !== undefined && { name: h.name }),
+    kind: h.kind,
+    type: h.type,
+    from: h.from,
+    to: h.to,
+    days: h.days,
+    quantity,
+    unit: h.unit,
+    unitPrice,
+    amount: kurusText(amount),
+    taxBase,
+    estimated: false,
+    estimatedShare: '0.0000',
+  };
+  if (band !== undefined) out.band = band;
+  return out;
+}
+
+/** The bill of one quantity, or undefined when a product is too long to be sure of decimal.js's rounding. */
+function billOf(plan: Plan, total: Scaled): BillJson | undefined {
+  const q = total.units * 10n ** BigInt(3 - total.scale); // litres: roundQuantity leaves 3 places as they are
+  const qText = plainText(q, 3);
+  const lines: BillLineJson[] = [];
+  const kurus: bigint[] = [];
+  const amountOf = (quantity: bigint, scale: number, price: Scaled): bigint | undefined => {
+    const p = times({ units: quantity, scale }, price);
+    return p && roundTo(p, 2);
+  };
+  let net = 0n;
+  for (const c of plan.charges) {
+    if (c.type === 'fixed') {
+      lines.push({ ...c.line });
+      kurus.push(c.kurus);
+    } else if (c.type === 'flat') {
+      const a = amountOf(q, 3, c.price);
+      if (a === undefined) return undefined;
+      lines.push(line(c.head, qText, c.priceText, a, null));
+      kurus.push(a);
+    } else if (c.type === 'scale') {
+      const reached = Math.max(0, c.bands.findIndex((b) => b.to === undefined || q <= b.to));
+      const b = c.bands[reached];
+      const a = amountOf(q, 3, b.price);
+      if (a === undefined) return undefined;
+      lines.push(line(c.head, qText, b.priceText, a, null, reached));
+      kurus.push(a);
+    } else {
+      for (let i = 0; i < c.bands.length; i++) {
+        const b = c.bands[i];
+        const upTo = b.to === undefined || q < b.to ? q : b.to;
+        const inBand = upTo > b.from ? upTo - b.from : 0n;
+        if (inBand === 0n && !(i === 0 && q === 0n)) continue;
+        const a = amountOf(inBand, 3, b.price);
+        if (a === undefined) return undefined;
+        lines.push(line(c.head, plainText(inBand, 3), b.priceText, a, null, i));
+        kurus.push(a);
+      }
+    }
+  }
+  for (const a of kurus) net += a;
+  const charges = lines.length;
+  let taxTotal = 0n;
+  for (const t of plan.taxes) {
+    if (t.type === 'per-unit') {
+      const a = amountOf(q, 3, t.price);
+      if (a === undefined) return undefined;
+      lines.push(line(t.head, qText, t.priceText, a, qText));
+      kurus.push(a);
+      taxTotal += a;
+      continue;
+    }
+    let base = 0n;
+    let any = false;
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i];
+      if (i < charges ? !t.on || t.on.includes(l.component) : t.includeTaxes.includes(l.component)) {
+        base += kurus[i];
+        any = true;
+      }
+    }
+    if (!any) continue;
+    const a = amountOf(base, 2, t.price);
+    if (a === undefined) return undefined;
+    const baseText = plainText(base, 2);
+    lines.push(line(t.head, baseText, t.priceText, a, baseText));
+    kurus.push(a);
+    taxTotal += a;
+  }
+  const h = plan.head;
+  return {
+    tariff: h.tariff,
+    commodity: h.commodity,
+    from: h.from,
+    to: h.to,
+    days: h.days,
+    consumption: { quantity: plainText(total.units, total.scale), unit: plan.unit, estimated: '0.0000' },
+    slices: h.slices.map((s) => ({ ...s })),
+    lines,
+    totals: { net: kurusText(net), taxes: kurusText(taxTotal), gross: kurusText(net + taxTotal) },
+  };
+}
