@@ -50,6 +50,7 @@ export interface CheckedEntry {
   receivableNet: Money;
 }
 
+const ZERO = new Money(0); // decimals are immutable: one zero serves every line
 const invalid = (detail: string) => new AboneError('ABONE_ERR_LEDGER_ENTRY_INVALID', { detail });
 const NO_CONTROL = /^[^\p{Cc}]*$/u;
 
@@ -91,11 +92,10 @@ export function checkEntry(input: EntryInput): CheckedEntry {
     if (hasDebit === hasCredit) {
       throw new AboneError('ABONE_ERR_LEDGER_AMOUNT_INVALID', { value: JSON.stringify({ debit: l.debit, credit: l.credit }), field, reason: 'a line is either a debit or a credit' });
     }
-    const zero = new Money(0);
     return {
       gl: l.gl,
-      debit: hasDebit ? parseAmount(l.debit, `${field}.debit`) : zero,
-      credit: hasCredit ? parseAmount(l.credit, `${field}.credit`) : zero,
+      debit: hasDebit ? parseAmount(l.debit, `${field}.debit`) : ZERO,
+      credit: hasCredit ? parseAmount(l.credit, `${field}.credit`) : ZERO,
       description: checkText(l.description, `${field}.description`, 500),
     };
   });
