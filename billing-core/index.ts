@@ -29,6 +29,8 @@
  *   rateDayTotal(tariff, {unit, from, to, cycle?, quantity, gas?}) → BillJson
  *       Exactly rateUsage(tariff, dayTotalUsage(...)), computed with scaled integers from a plan made once per tariff
  *       and period where the tariff's components allow it (total-rating.ts), else by that reference path.
+ *   billLinesJson(bill.lines) → string
+ *       JSON.stringify(bill.lines); for a bill of rateDayTotal's fast path, the text written as it was rated.
  *   combineTariffs([{tariff, from, to?}, ...]) → Tariff
  *       A subscriber's tariff codes over a period as one tariff: each part's versions clipped to its days, so a code
  *       change mid-period is sliced and prorated like a version change. Same commodity and unit, no gaps.
@@ -48,7 +50,7 @@ import { convert } from './units.ts';
 export { parseTariff, appendVersion } from './tariff.ts';
 export { rate, rateUsage } from './rate.ts';
 export { parseUsage, toMeteredUsage, dailyUsage, dayTotalUsage, type MeteredUsage, type DailySeries, type DayTotal } from './usage.ts';
-export { rateDayTotal } from './total-rating.ts';
+export { rateDayTotal, billLinesJson } from './total-rating.ts';
 export { combineTariffs, tariffOfVersion, type TariffPart } from './tariff-history.ts';
 export { sliceSchedule, oneVersionOver, type Slice } from './slices.ts';
 export { buildPeriod, type Period } from './period.ts';

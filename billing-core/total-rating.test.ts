@@ -1,6 +1,6 @@
 /**
  * The fast path of rating a one-slice period from its total (total-rating.ts) gives exactly the reference's bill —
- * the same strings in the same order — or the reference's error, over random tariffs (test-random.ts: fixed, flat,
+ * the same strings in the same order, and its lines' JSON text (billLinesJson) is JSON.stringify's — or the reference's error, over random tariffs (test-random.ts: fixed, flat,
  * block and scale components, linked ones, allowances, minimums, discounts, per-unit and percent taxes, gas units),
  * random periods, partial months of a longer cycle, and random quantities, including band limits and zero.
  * Seeded: a failure names its seed.
@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { dayTotalUsage, parseTariff, rateUsage, type BillJson } from './index.ts';
 import { Random, addDays, randomScenario } from './test-random.ts';
-import { fastPathCovers, rateDayTotal } from './total-rating.ts';
+import { billLinesJson, fastPathCovers, rateDayTotal } from './total-rating.ts';
 import type { DayTotal } from './usage.ts';
 
 const CASES = 1000;
@@ -45,6 +45,10 @@ describe('billing-core: rating a total, fast path', () => {
         const u: DayTotal = { unit: usage.unit, from: usage.from, to: usage.to, ...(cycle && { cycle }), ...(gas && { gas }), ...(r.bool(0.1) && { exemptions: ['OTV'] }), quantity };
         const want = outcome(() => rateUsage(t, dayTotalUsage(u)));
         assert.deepEqual(outcome(() => rateDayTotal(t, u)), want, `seed ${seed}, quantity ${quantity}`);
+        if (want.bill) {
+          const lines = rateDayTotal(t, u).lines;
+          assert.equal(billLinesJson(lines), JSON.stringify(lines), `seed ${seed}, quantity ${quantity}: the lines' text`);
+        }
         if (fastPathCovers(t, u)) fast++;
         else reference++;
       }

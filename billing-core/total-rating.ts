@@ -26,7 +26,7 @@ import { decimalOut } from './quantity.ts';
 import { tariffOfVersion } from './tariff-history.ts';
 import { kurusText, parseScaled, plainText, roundTo, times, type Scaled } from './scaled.ts';
 
-/** The fields of a line that do not depend on the quantity, in lineJson's order. */
+/** The fields of a line that do not depend on the quantity, in lineJson's order; `json` is their JSON text. */
 interface Head {
   component: string;
   name?: string;
@@ -36,13 +36,14 @@ interface Head {
   to: string;
   days: number;
   unit: string;
+  json: { start: string; unit: string };
 }
 interface Priced {
   price: Scaled;
   priceText: string;
 }
 type ChargePlan =
-  | { type: 'fixed'; line: BillLineJson; kurus: bigint }
+  | { type: 'fixed'; line: BillLineJson; json: string; kurus: bigint }
   | ({ type: 'flat'; head: Head } & Priced)
   | { type: 'block' | 'scale'; head: Head; bands: Array<{ from: bigint; to?: bigint } & Priced> };
 type TaxPlan = ({ type: 'per-unit'; head: Head } & Priced) | ({ type: 'percent'; head: Head; on?: string[]; includeTaxes: string[] } & Priced);
@@ -107,15 +108,18 @@ function buildPlan(tariff: Tariff, u: DayTotal): Plan | null {
   const span: Span = ctx.whole;
   const codes = [...v.components.map((c) => c.code), ...v.taxes.map((t) => t.code)];
   if (new Set(codes).size !== codes.length) return null;
-  const head = (d: Component | Tax, kind: 'charge' | 'tax', unit: string): Head => ({ component: d.code, ...(d.name !== undefined && { name: d.name }), kind, type: d.type, from: span.from, to: span.to, days: span.days, unit });
+  const head = (d: Component | Tax, kind: 'charge' | 'tax', unit: string): Head => {
+    const h = { component: d.code, ...(d.name !== undefined && { name: d.name }), kind, type: d.type, from: span.from, to: span.to, days: span.days };
+    return { ...h, unit, json: { start: JSON.stringify(h).slice(0, -1), unit: JSON.stringify(unit) } };
+  };
   const charges: ChargePlan[] = [];
   for (const c of v.components) {
     if (c.type === 'discount') continue; // no discount asked for: it prices nothing
     if (c.type === 'fixed') {
-      const line = lineJson(chargeLines(ctx, c, span)[0]);
+      const line = Object.freeze(lineJson(chargeLines(ctx, c, span)[0])); // shared by every bill of the plan
       const kurus = parseScaled(line.amount);
       if (!kurus) return null;
-      charges.push({ type: 'fixed', line, kurus: kurus.units });
+      charges.push({ type: 'fixed', line, json: JSON.stringify(line), kurus: kurus.units });
     } else if (c.type === 'flat') {
       if (c.free !== undefined || c.linkedTo !== undefined || c.unit !== tariff.unit) return null;
       const p = pricedOf(c.price);
@@ -164,8 +168,25 @@ function pricedOf(text: string): Priced | undefined {
   return price && price.units >= 0n ? { price, priceText: plainText(price.units, price.scale) } : undefined;
 }
 
-function line(h: Head, quantity: string, unitPrice: string, amount: bigint, taxBase: string | null, band?: number): BillLineJson {
-  const out: BillLineJson = {
+/**
+ * The lines' JSON text of a bill this path rated, written as the lines were built (a bill run stores every bill's
+ * lines as JSON, and JSON.stringify of them was the costliest step left per bill); JSON.stringify for any other. The
+ * fast path's lines are frozen, so the text cannot fall out of step with them.
+ */
+const linesText = new WeakMap<readonly BillLineJson[], string>();
+export function billLinesJson(lines: readonly BillLineJson[]): string {
+  return linesText.get(lines) ?? JSON.stringify(lines);
+}
+
+/** Line texts hold only the head's JSON, decimal texts (digits, point, sign: nothing to escape) and a band number. */
+function lineText(h: Head, quantity: string, unitPrice: string, amount: string, taxBase: string | null, band?: number): string {
+  return `${h.json.start},"quantity":"${quantity}","unit":${h.json.unit},"unitPrice":"${unitPrice}","amount":"${amount}","taxBase":${taxBase === null ? 'null' : `"${taxBase}"`},"estimated":false,"estimatedShare":"0.0000"${band === undefined ? '' : `,"band":${band}`}}`;
+}
+
+/** One line of the bill and its JSON text, both from the same values. */
+function addLine(out: { lines: BillLineJson[]; texts: string[] }, h: Head, quantity: string, unitPrice: string, kurus: bigint, taxBase: string | null, band?: number): void {
+  const amount = kurusText(kurus);
+  const l: BillLineJson = {
     component: h.component,
     ...(h.name !== undefined && { name: h.name }),
     kind: h.kind,
@@ -176,20 +197,22 @@ function line(h: Head, quantity: string, unitPrice: string, amount: bigint, taxB
     quantity,
     unit: h.unit,
     unitPrice,
-    amount: kurusText(amount),
+    amount,
     taxBase,
     estimated: false,
     estimatedShare: '0.0000',
   };
-  if (band !== undefined) out.band = band;
-  return out;
+  if (band !== undefined) l.band = band;
+  out.lines.push(Object.freeze(l));
+  out.texts.push(lineText(h, quantity, unitPrice, amount, taxBase, band));
 }
 
 /** The bill of one quantity, or undefined when a product is too long to be sure of decimal.js's rounding. */
 function billOf(plan: Plan, total: Scaled): BillJson | undefined {
   const q = total.units * 10n ** BigInt(3 - total.scale); // litres: roundQuantity leaves 3 places as they are
   const qText = plainText(q, 3);
-  const lines: BillLineJson[] = [];
+  const out = { lines: [] as BillLineJson[], texts: [] as string[] };
+  const lines = out.lines;
   const kurus: bigint[] = [];
   const amountOf = (quantity: bigint, scale: number, price: Scaled): bigint | undefined => {
     const p = times({ units: quantity, scale }, price);
@@ -198,19 +221,20 @@ function billOf(plan: Plan, total: Scaled): BillJson | undefined {
   let net = 0n;
   for (const c of plan.charges) {
     if (c.type === 'fixed') {
-      lines.push({ ...c.line });
+      lines.push(c.line);
+      out.texts.push(c.json);
       kurus.push(c.kurus);
     } else if (c.type === 'flat') {
       const a = amountOf(q, 3, c.price);
       if (a === undefined) return undefined;
-      lines.push(line(c.head, qText, c.priceText, a, null));
+      addLine(out, c.head, qText, c.priceText, a, null);
       kurus.push(a);
     } else if (c.type === 'scale') {
       const reached = Math.max(0, c.bands.findIndex((b) => b.to === undefined || q <= b.to));
       const b = c.bands[reached];
       const a = amountOf(q, 3, b.price);
       if (a === undefined) return undefined;
-      lines.push(line(c.head, qText, b.priceText, a, null, reached));
+      addLine(out, c.head, qText, b.priceText, a, null, reached);
       kurus.push(a);
     } else {
       for (let i = 0; i < c.bands.length; i++) {
@@ -220,7 +244,7 @@ function billOf(plan: Plan, total: Scaled): BillJson | undefined {
         if (inBand === 0n && !(i === 0 && q === 0n)) continue;
         const a = amountOf(inBand, 3, b.price);
         if (a === undefined) return undefined;
-        lines.push(line(c.head, plainText(inBand, 3), b.priceText, a, null, i));
+        addLine(out, c.head, plainText(inBand, 3), b.priceText, a, null, i);
         kurus.push(a);
       }
     }
@@ -232,7 +256,7 @@ function billOf(plan: Plan, total: Scaled): BillJson | undefined {
     if (t.type === 'per-unit') {
       const a = amountOf(q, 3, t.price);
       if (a === undefined) return undefined;
-      lines.push(line(t.head, qText, t.priceText, a, qText));
+      addLine(out, t.head, qText, t.priceText, a, qText);
       kurus.push(a);
       taxTotal += a;
       continue;
@@ -250,10 +274,12 @@ function billOf(plan: Plan, total: Scaled): BillJson | undefined {
     const a = amountOf(base, 2, t.price);
     if (a === undefined) return undefined;
     const baseText = plainText(base, 2);
-    lines.push(line(t.head, baseText, t.priceText, a, baseText));
+    addLine(out, t.head, baseText, t.priceText, a, baseText);
     kurus.push(a);
     taxTotal += a;
   }
+  Object.freeze(lines);
+  linesText.set(lines, `[${out.texts.join(',')}]`);
   const h = plan.head;
   return {
     tariff: h.tariff,

@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { AboneError } from '../../platform/errors.ts';
 import { arrayLiteral, type ArrayElement } from '../../platform/db/array-literal.ts';
-import { combineTariffs, dailyUsage, oneVersionOver, rate, rateDayTotal, rateUsage, type BillJson, type Tariff } from '../../billing-core/index.ts';
+import { billLinesJson, combineTariffs, dailyUsage, oneVersionOver, rate, rateDayTotal, rateUsage, type BillJson, type Tariff } from '../../billing-core/index.ts';
 import { openAccounts, postEntries, type EntryInput } from '../ledger/index.ts';
 import type { BillingMonth } from './billing-month.ts';
 import type { Billable } from './billables.ts';
@@ -142,10 +142,11 @@ export async function accrueBatch(c: pg.PoolClient, month: BillingMonth, billabl
   const [averages, gas, accounts] = [await earlierAverages(c, month.period, ids), await gasFactors(c, month.period), await openAccounts(c, ids.map(String))];
   lap('averages, accounts');
 
-  const rows: Row[] = billables.map((b) => ({
-    ...rateOne(b, month, tariffs, usage.get(b.subscriptionId), averages.get(b.subscriptionId), gasFor(gas, b.ilKey)),
-    accountId: accounts.get(String(b.subscriptionId))!,
-  }));
+  const rows: Row[] = billables.map((b) => {
+    const row = rateOne(b, month, tariffs, usage.get(b.subscriptionId), averages.get(b.subscriptionId), gasFor(gas, b.ilKey)) as Row;
+    row.accountId = accounts.get(String(b.subscriptionId))!; // onto rateOne's fresh object: no copy of it a bill
+    return row;
+  });
   lap('rating');
 
   const cols = [
@@ -172,7 +173,7 @@ export async function accrueBatch(c: pg.PoolClient, month: BillingMonth, billabl
   const names = cols.map((col) => col[0]).join(', ');
   // The bills' lines go as one JSON array (element i for row i), not as a jsonb[] parameter: pg escapes every quote
   // of every element of an array parameter in JavaScript, which cost more than the rest of the insert together.
-  const lines = '[' + rows.map((r) => (r.bill ? JSON.stringify(r.bill.lines) : 'null')).join(',') + ']';
+  const lines = '[' + rows.map((r) => (r.bill ? billLinesJson(r.bill.lines) : 'null')).join(',') + ']';
   lap('accrual rows built');
   const { rows: inserted } = await c.query<{ id: number; subscription_id: number }>(
     `INSERT INTO billing_accrual (${names}, lines)

@@ -73,8 +73,9 @@ export async function postEntries(c: pg.PoolClient, inputs: EntryInput[]): Promi
       line.no.push(i + 1);
       line.gl.push(l.gl);
       line.account.push(l.gl === RECEIVABLES ? input.accountId ?? null : null);
-      line.debit.push(toSql(l.debit));
-      line.credit.push(toSql(l.credit));
+      // A line is a debit or a credit: its other side is zero, written without a decimal's toFixed.
+      line.debit.push(l.debit.isZero() ? '0' : toSql(l.debit));
+      line.credit.push(l.credit.isZero() ? '0' : toSql(l.credit));
       line.descr.push(l.description);
     });
     if (input.item && receivableNet.greaterThan(0)) {
