@@ -8,11 +8,11 @@
  * tariff and period by the reference code itself (a plan); per bill only the quantity's lines, taxes and totals are
  * computed, as scaled integers (scaled.ts), which are exact where decimal.js is.
  *
- * The plan covers fixed, flat, block and scale components and per-unit and percent taxes, all in the tariff's own
- * unit, without exemptions or discounts asked for. Anything else — free allowances, linked components, minimums,
- * time-of-use, unit conversion, a period of more slices, a quantity not plain decimal text with at most 3 places, a
- * product beyond decimal.js's 40 digits, any head the reference refuses — takes the reference path, which also
- * throws the reference's errors. `total-rating.test.ts` compares both paths over random tariffs and quantities.
+ * The plan covers fixed, flat, block and scale components (linked ones too, such as wastewater on water) and per-unit
+ * and percent taxes, all in the tariff's own unit, without exemptions or discounts asked for. Anything else — free
+ * allowances, minimums, time-of-use, unit conversion (gas priced in kWh), a period of more slices, a quantity not
+ * plain decimal text with at most 3 places, a product beyond decimal.js's 40 digits, any head the reference refuses —
+ * takes the reference path, which also throws the reference's errors. `total-rating.test.ts` compares both paths over random tariffs and quantities.
  */
 import type { Component, Tariff, Tax } from './tariff-schema.ts';
 import type { BillJson, BillLineJson } from './bill-line.ts';
@@ -44,8 +44,8 @@ interface Priced {
 }
 type ChargePlan =
   | { type: 'fixed'; line: BillLineJson; json: string; kurus: bigint }
-  | ({ type: 'flat'; head: Head } & Priced)
-  | { type: 'block' | 'scale'; head: Head; bands: Array<{ from: bigint; to?: bigint } & Priced> };
+  | ({ type: 'flat'; head: Head; factor?: Scaled } & Priced)
+  | { type: 'block' | 'scale'; head: Head; factor?: Scaled; bands: Array<{ from: bigint; to?: bigint } & Priced> };
 type TaxPlan = ({ type: 'per-unit'; head: Head } & Priced) | ({ type: 'percent'; head: Head; on?: string[]; includeTaxes: string[] } & Priced);
 
 interface Plan {
@@ -112,6 +112,16 @@ function buildPlan(tariff: Tariff, u: DayTotal): Plan | null {
     const h = { component: d.code, ...(d.name !== undefined && { name: d.name }), kind, type: d.type, from: span.from, to: span.to, days: span.days };
     return { ...h, unit, json: { start: JSON.stringify(h).slice(0, -1), unit: JSON.stringify(unit) } };
   };
+  // A metered component in the tariff's unit without allowance; a linked one (wastewater on water) prices its
+  // target's quantity × factor, rounded to the litre (charges.ts), its target being metered and not linked itself.
+  const linkOf = (c: Extract<Component, { type: 'flat' | 'block' | 'scale' }>): { factor?: Scaled } | undefined => {
+    if (c.free !== undefined || c.unit !== tariff.unit) return undefined;
+    if (c.linkedTo === undefined) return {};
+    const target = v.components.find((t) => t.code === c.linkedTo);
+    const factor = parseScaled(c.factor ?? '1');
+    if (!target || !factor || !('unit' in target) || target.linkedTo !== undefined || ('free' in target && target.free !== undefined)) return undefined;
+    return { factor };
+  };
   const charges: ChargePlan[] = [];
   for (const c of v.components) {
     if (c.type === 'discount') continue; // no discount asked for: it prices nothing
@@ -121,12 +131,13 @@ function buildPlan(tariff: Tariff, u: DayTotal): Plan | null {
       if (!kurus) return null;
       charges.push({ type: 'fixed', line, json: JSON.stringify(line), kurus: kurus.units });
     } else if (c.type === 'flat') {
-      if (c.free !== undefined || c.linkedTo !== undefined || c.unit !== tariff.unit) return null;
+      const link = linkOf(c);
       const p = pricedOf(c.price);
-      if (!p) return null;
-      charges.push({ type: 'flat', head: head(c, 'charge', c.unit), ...p });
+      if (!link || !p) return null;
+      charges.push({ type: 'flat', head: head(c, 'charge', c.unit), ...link, ...p });
     } else if (c.type === 'block' || c.type === 'scale') {
-      if (c.free !== undefined || c.linkedTo !== undefined || c.unit !== tariff.unit) return null;
+      const link = linkOf(c);
+      if (!link) return null;
       const bands = [];
       for (const b of proratedBands(c, span.days, ctx.perPeriodDays(c.prorate))) {
         const p = pricedOf(b.price.toFixed());
@@ -135,7 +146,7 @@ function buildPlan(tariff: Tariff, u: DayTotal): Plan | null {
         if (!p || !from || (b.to && !to)) return null;
         bands.push({ from: from.units, ...(to && { to: to.units }), ...p });
       }
-      charges.push({ type: c.type, head: head(c, 'charge', c.unit), bands });
+      charges.push({ type: c.type, head: head(c, 'charge', c.unit), ...link, bands });
     } else return null; // minimum, time-of-use
   }
   const taxes: TaxPlan[] = [];
@@ -224,24 +235,30 @@ function billOf(plan: Plan, total: Scaled): BillJson | undefined {
       lines.push(c.line);
       out.texts.push(c.json);
       kurus.push(c.kurus);
-    } else if (c.type === 'flat') {
-      const a = amountOf(q, 3, c.price);
+      continue;
+    }
+    const linked = c.factor && times({ units: q, scale: 3 }, c.factor);
+    if (c.factor && !linked) return undefined;
+    const cq = linked ? roundTo(linked, 3) : q;
+    const cqText = linked ? plainText(cq, 3) : qText;
+    if (c.type === 'flat') {
+      const a = amountOf(cq, 3, c.price);
       if (a === undefined) return undefined;
-      addLine(out, c.head, qText, c.priceText, a, null);
+      addLine(out, c.head, cqText, c.priceText, a, null);
       kurus.push(a);
     } else if (c.type === 'scale') {
-      const reached = Math.max(0, c.bands.findIndex((b) => b.to === undefined || q <= b.to));
+      const reached = Math.max(0, c.bands.findIndex((b) => b.to === undefined || cq <= b.to));
       const b = c.bands[reached];
-      const a = amountOf(q, 3, b.price);
+      const a = amountOf(cq, 3, b.price);
       if (a === undefined) return undefined;
-      addLine(out, c.head, qText, b.priceText, a, null, reached);
+      addLine(out, c.head, cqText, b.priceText, a, null, reached);
       kurus.push(a);
     } else {
       for (let i = 0; i < c.bands.length; i++) {
         const b = c.bands[i];
-        const upTo = b.to === undefined || q < b.to ? q : b.to;
+        const upTo = b.to === undefined || cq < b.to ? cq : b.to;
         const inBand = upTo > b.from ? upTo - b.from : 0n;
-        if (inBand === 0n && !(i === 0 && q === 0n)) continue;
+        if (inBand === 0n && !(i === 0 && cq === 0n)) continue;
         const a = amountOf(inBand, 3, b.price);
         if (a === undefined) return undefined;
         addLine(out, c.head, plainText(inBand, 3), b.priceText, a, null, i);
