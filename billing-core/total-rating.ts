@@ -27,17 +27,7 @@ import { tariffOfVersion } from './tariff-history.ts';
 import { kurusText, parseScaled, plainText, roundTo, times, type Scaled } from './scaled.ts';
 
 /** The fields of a line that do not depend on the quantity, in lineJson's order; `json` is their JSON text. */
-interface Head {
-  component: string;
-  name?: string;
-  kind: 'charge' | 'tax';
-  type: string;
-  from: string;
-  to: string;
-  days: number;
-  unit: string;
-  json: { start: string; unit: string };
-}
+type Head = Pick<BillLineJson, 'component' | 'name' | 'kind' | 'type' | 'from' | 'to' | 'days' | 'unit'> & { json: { start: string; unit: string } };
 interface Priced {
   price: Scaled;
   priceText: string;
