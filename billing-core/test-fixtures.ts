@@ -6,6 +6,9 @@ import { DateTime } from 'luxon';
 import { BUSINESS_ZONE } from '../platform/calendar.ts';
 import type { TariffInput, UsageInput } from './index.ts';
 
+// The seeded generator, for other contexts' property tests (they reach billing-core's test helpers through this file).
+export { Random } from './test-random.ts';
+
 const waterBands = (p1: string, p2: string, p3: string) => [
   { from: '0', to: '15', price: p1 },
   { from: '15', to: '30', price: p2 },

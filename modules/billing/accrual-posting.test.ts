@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Decimal } from 'decimal.js';
 import { accrualEntry } from './accrual-posting.ts';
 import { revenueGl, taxGl } from './gl-map.ts';
-import { Random } from '../../billing-core/test-random.ts';
+import { Random } from '../../billing-core/test-fixtures.ts';
 import type { BillJson } from '../../billing-core/index.ts';
 
 function oracle(bill: Pick<BillJson, 'lines' | 'totals'>, commodity: string) {
