@@ -62,7 +62,9 @@ describe('dlms collector end to end (real sockets, real pipeline, real PostgreSQ
   });
 
   it('stores the polled load profile exactly: every hourly index, litres at scaler -3 as m3', async () => {
-    const expected = polled.profile();
+    // The meter's clock runs 90 s ahead: within 90 s before an hour its profile already holds the coming hour's row,
+    // a reading from the future for the head-end, which does not take it. Expected are the rows up to our own clock.
+    const expected = polled.profile(undefined, Date.now());
     assert.ok(expected.length >= 48);
     const rows = await until('the polled profile', async () => {
       const r = await volumes('DL-GAS-1');
